@@ -1,0 +1,75 @@
+/**
+ * The emulated Keystone v3 as a ServiceApi: discovery, tokens, resources and the catalog,
+ * served under /identity. Other services reach it in process through `authenticate`, as
+ * keystonemiddleware reaches a real Keystone.
+ */
+import { jsonResponse } from '../../core/http.ts'
+import type { Clock, Hashing, Logger, Random, Store } from '../../core/ports.ts'
+import { BadRequest, Unauthorized } from '../../openstack/faults.ts'
+import { renderIdentityFault } from '../../openstack/identity/fault-body.ts'
+import { IDENTITY_ROUTES } from '../../openstack/identity/routes.ts'
+import { identityVersionDocument, identityVersionsDocument } from '../../openstack/identity/versions.ts'
+import { compileRoutes } from '../../openstack/route-table.ts'
+import type { ServiceApi } from '../service-host.ts'
+import { authHandlers, passwordMethod, tokenMethod } from './auth-handlers.ts'
+import type { IdentityDeps, IdentitySettings } from './identity-deps.ts'
+import { IdentityState } from './identity-state.ts'
+import { resourceHandlers } from './resource-handlers.ts'
+import { TokenService } from './token-service.ts'
+
+/** Keystone's default [oslo_middleware] max_request_body_size. */
+export const IDENTITY_MAX_BODY_BYTES = 114_688
+
+export interface IdentityPorts {
+  readonly clock: Clock
+  readonly random: Random
+  readonly hashing: Hashing
+  readonly store: Store
+  readonly logger: Logger
+}
+
+export interface EmulatedIdentity {
+  readonly api: ServiceApi
+  readonly state: IdentityState
+  readonly tokens: TokenService
+  readonly deps: IdentityDeps
+}
+
+const routes = compileRoutes(IDENTITY_ROUTES, { headFromGet: true })
+
+export function createEmulatedIdentity (ports: IdentityPorts, settings: IdentitySettings & { tokenTtlMs: number }): EmulatedIdentity {
+  const state = new IdentityState(ports.store)
+  const tokens = new TokenService(state, ports, settings.tokenTtlMs)
+  const deps: IdentityDeps = {
+    state,
+    tokens,
+    clock: ports.clock,
+    random: ports.random,
+    hashing: ports.hashing,
+    logger: ports.logger,
+    settings,
+    authMethods: new Map()
+  }
+  deps.authMethods.set('password', passwordMethod(deps))
+  deps.authMethods.set('token', tokenMethod(deps))
+
+  const identityUrlOf = (url: URL): string => `${url.origin}/identity`
+  const api: ServiceApi = {
+    type: 'identity',
+    routes,
+    maxBodyBytes: IDENTITY_MAX_BODY_BYTES,
+    headFromGet: true,
+    handlers: {
+      versions: context => jsonResponse(300, identityVersionsDocument(context.serviceUrl), { location: `${context.serviceUrl}/v3/` }),
+      version: context => jsonResponse(200, identityVersionDocument(context.serviceUrl)),
+      ...authHandlers(deps),
+      ...resourceHandlers(deps)
+    },
+    renderFault: (fault, request) => renderIdentityFault(fault, identityUrlOf(request.url)),
+    renderUnauthorized: request => renderIdentityFault(new Unauthorized(), identityUrlOf(request.url)),
+    malformedBody: () => new BadRequest('Expecting to find valid JSON in request body. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.'),
+    invalidInput: problem => new BadRequest(`Invalid input for field '${problem.path}': ${problem.detail}`)
+  }
+  return { api, state, tokens, deps }
+}
+

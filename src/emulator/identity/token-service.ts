@@ -1,0 +1,189 @@
+/**
+ * Tokens of the emulated Keystone: issued as opaque random strings, kept by their SHA-256
+ * (the store never holds a usable token), valid until expiry or revocation. Roles are resolved
+ * when a token is validated, as Keystone does, so a revoked role takes effect at once; the
+ * validated result is cached until the identity data changes.
+ */
+import { randomToken } from '../../core/ids.ts'
+import type { Clock, Hashing, Random, Store } from '../../core/ports.ts'
+import type { AuthContext } from '../../openstack/identity/auth-context.ts'
+import { Table } from '../table.ts'
+import type { Scope, TokenInfo, TokenRow } from '../../openstack/identity/model.ts'
+import type { IdentityState } from './identity-state.ts'
+
+export interface TokenServicePorts {
+  readonly clock: Clock
+  readonly random: Random
+  readonly hashing: Hashing
+  readonly store: Store
+}
+
+export interface IssueRequest {
+  readonly userId: string
+  readonly methods: readonly string[]
+  readonly scope: Scope | null
+  readonly expiresAtMs?: number
+  readonly parentAuditId?: string
+  readonly applicationCredential?: TokenRow['applicationCredential']
+  readonly federation?: TokenRow['federation']
+}
+
+export class TokenService {
+  readonly #state: IdentityState
+  readonly #ports: TokenServicePorts
+  readonly #tokens: Table<TokenRow>
+  readonly #ttlMs: number
+  readonly #cache = new Map<string, { generation: number, info: TokenInfo | null, auth: AuthContext | null }>()
+
+  constructor (state: IdentityState, ports: TokenServicePorts, ttlMs: number) {
+    this.#state = state
+    this.#ports = ports
+    this.#tokens = new Table(ports.store, 'identity.token')
+    this.#ttlMs = ttlMs
+  }
+
+  /** Issues a token; the caller has already checked the credentials and the scope. */
+  issue (request: IssueRequest): TokenInfo {
+    const token = `gAAAAAB${randomToken(this.#ports.random, 176)}`
+    const now = this.#ports.clock.wallClockMs()
+    const auditId = randomToken(this.#ports.random, 22)
+    const row: TokenRow = {
+      id: this.#digest(token),
+      userId: request.userId,
+      methods: request.methods,
+      scope: request.scope,
+      issuedAtMs: now,
+      expiresAtMs: request.expiresAtMs ?? now + this.#ttlMs,
+      auditIds: request.parentAuditId === undefined ? [auditId] : [auditId, request.parentAuditId],
+      applicationCredential: request.applicationCredential ?? null,
+      federation: request.federation ?? null
+    }
+    this.#tokens.put(row)
+    const info = this.#resolve(row, token)
+    if (info === null) throw new Error('a token issued for a valid user and scope did not resolve')
+    return info
+  }
+
+  /** The token's meaning, or null if it is unknown, expired, revoked, or its user, project or roles are gone. */
+  validate (token: string): TokenInfo | null {
+    return this.#cached(token).info
+  }
+
+  /** What services need to know of the caller; null for an invalid token. */
+  authenticate (token: string): AuthContext | null {
+    return this.#cached(token).auth
+  }
+
+  /** Revokes a token; false if it was not valid. */
+  revoke (token: string): boolean {
+    const id = this.#digest(token)
+    if (!this.#tokens.has(id)) return false
+    this.#tokens.delete(id)
+    this.#cache.delete(token)
+    return true
+  }
+
+  /** Revokes every token of a user (password change, user disabled or deleted). */
+  revokeUser (userId: string): void {
+    for (const row of this.#tokens.filter(t => t.userId === userId)) this.#tokens.delete(row.id)
+    this.#cache.clear()
+  }
+
+  /** Revokes every token issued for an application credential (credential deleted). */
+  revokeApplicationCredential (credentialId: string): void {
+    for (const row of this.#tokens.filter(t => t.applicationCredential?.id === credentialId)) this.#tokens.delete(row.id)
+    this.#cache.clear()
+  }
+
+  /** Forgets expired tokens; called from time to time, not on the request path. */
+  purgeExpired (): void {
+    const now = this.#ports.clock.wallClockMs()
+    for (const row of this.#tokens.filter(t => t.expiresAtMs <= now)) this.#tokens.delete(row.id)
+    for (const [token, entry] of this.#cache) {
+      if (entry.info === null || entry.info.row.expiresAtMs <= now) this.#cache.delete(token)
+    }
+  }
+
+  #cached (token: string): { info: TokenInfo | null, auth: AuthContext | null } {
+    const generation = this.#state.generation
+    let entry = this.#cache.get(token)
+    if (entry === undefined || entry.generation !== generation) {
+      const row = this.#tokens.get(this.#digest(token))
+      const info = row === undefined ? null : this.#resolve(row, token)
+      entry = { generation, info, auth: info === null ? null : toAuthContext(info) }
+      if (this.#cache.size > 10_000) this.#cache.clear()
+      this.#cache.set(token, entry)
+    }
+    if (entry.info !== null && entry.info.row.expiresAtMs <= this.#ports.clock.wallClockMs()) return { info: null, auth: null }
+    if (entry.info === null) this.#cache.delete(token)
+    return entry
+  }
+
+  #resolve (row: TokenRow, token: string): TokenInfo | null {
+    const state = this.#state
+    const user = state.users.get(row.userId)
+    if (user === undefined || !user.enabled) return null
+    const userDomain = state.domains.get(user.domainId)
+    if (userDomain === undefined || !userDomain.enabled) return null
+    let project: TokenInfo['project'] = null
+    let domain: TokenInfo['domain'] = null
+    let roleIds: string[] = []
+    if (row.scope !== null) {
+      roleIds = state.effectiveRoleIds(user.id, row.scope, row.federation?.groupIds ?? [])
+      if (row.applicationCredential !== null) {
+        const allowed = new Set(state.withImpliedRoles(row.applicationCredential.roleIds))
+        roleIds = roleIds.filter(id => allowed.has(id))
+      }
+      if (roleIds.length === 0) return null
+      if (row.scope.kind === 'project') {
+        const p = state.projects.get(row.scope.id)
+        const pd = p === undefined ? undefined : state.domains.get(p.domainId)
+        if (p === undefined || !p.enabled || pd === undefined || !pd.enabled) return null
+        project = { id: p.id, name: p.name, domain: { id: pd.id, name: pd.name } }
+      } else if (row.scope.kind === 'domain') {
+        const d = state.domains.get(row.scope.id)
+        if (d === undefined || !d.enabled) return null
+        domain = { id: d.id, name: d.name }
+      }
+    }
+    const roles = roleIds
+      .map(id => state.roles.get(id))
+      .filter(r => r !== undefined)
+      .map(r => ({ id: r.id, name: r.name }))
+    return {
+      row,
+      token,
+      user: { id: user.id, name: user.name, domain: { id: userDomain.id, name: userDomain.name } },
+      project,
+      domain,
+      system: row.scope?.kind === 'system',
+      roles
+    }
+  }
+
+  #digest (token: string): string {
+    const hash = this.#ports.hashing.create('sha256')
+    hash.update(new TextEncoder().encode(token))
+    return hash.digestHex()
+  }
+}
+
+function toAuthContext (info: TokenInfo): AuthContext {
+  return {
+    token: info.token,
+    auditId: info.row.auditIds[0] ?? '',
+    userId: info.user.id,
+    userName: info.user.name,
+    userDomainId: info.user.domain.id,
+    userDomainName: info.user.domain.name,
+    project: info.project === null ? null : { id: info.project.id, name: info.project.name, domainId: info.project.domain.id, domainName: info.project.domain.name },
+    domain: info.domain,
+    system: info.system,
+    roles: info.roles.map(r => r.name.toLowerCase()),
+    roleIds: info.roles.map(r => r.id),
+    expiresAtMs: info.row.expiresAtMs,
+    issuedAtMs: info.row.issuedAtMs,
+    methods: info.row.methods,
+    applicationCredentialId: info.row.applicationCredential?.id ?? null
+  }
+}
