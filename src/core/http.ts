@@ -42,7 +42,7 @@ export function httpRequest (
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value
   const body = options.body ?? null
-  let stream: HttpBodyStream | null = null
+  let stream: HttpBodyStream | null
   if (typeof body === 'string' || body instanceof Uint8Array) {
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body
     if (headers['content-length'] === undefined) headers['content-length'] = String(bytes.byteLength)

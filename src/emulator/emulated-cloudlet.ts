@@ -13,7 +13,12 @@ import type { CloudletConfig } from './cloudlet-config.ts'
 import { createEmulatedIdentity } from './identity/keystone-emulator.ts'
 import type { EmulatedIdentity } from './identity/keystone-emulator.ts'
 import { bootstrapIdentity } from './identity/bootstrap.ts'
+import { createEmulatedImage } from './image/image-emulator.ts'
+import type { EmulatedImage } from './image/image-emulator.ts'
+import { createEmulatedNetwork } from './network/network-emulator.ts'
+import type { EmulatedNetwork } from './network/network-emulator.ts'
 import { serveService } from './service-host.ts'
+import type { TimeDriven } from './time-driven.ts'
 import type { ServiceApi, ServiceHandler } from './service-host.ts'
 
 export interface EmulatorPorts {
@@ -27,15 +32,12 @@ export interface EmulatorPorts {
   readonly outbound: HttpHandler
 }
 
-/** Something that changes with time; the cloudlet calls it before each request. */
-export interface TimeDriven {
-  advance(wallClockMs: number): void
-}
-
 export interface EmulatedCloudlet {
   readonly handler: HttpHandler
   readonly config: CloudletConfig
   readonly identity: EmulatedIdentity
+  readonly network: EmulatedNetwork
+  readonly image: EmulatedImage
 }
 
 export function createEmulatedCloudlet (ports: EmulatorPorts, config: CloudletConfig): EmulatedCloudlet {
@@ -58,9 +60,19 @@ export function createEmulatedCloudlet (ports: EmulatorPorts, config: CloudletCo
   }
   const services = new Map<string, ServiceHandler>()
   const mount = (prefix: string, api: ServiceApi): void => { services.set(prefix, serveService(api, hostPorts)) }
+  const network = createEmulatedNetwork(
+    { clock: ports.clock, random: ports.random.fork('network'), store: ports.store, logger: ports.logger },
+    { availabilityZone: config.availabilityZone }
+  )
+  const image = createEmulatedImage(
+    { clock: ports.clock, random: ports.random.fork('image'), hashing: ports.hashing, store: ports.store, blobs: ports.blobs, logger: ports.logger, outbound: ports.outbound },
+    { webDownloadAllowedHosts: config.webDownloadAllowedHosts, transitionDelayMs: config.transitionDelayMs }
+  )
   mount('/identity', identity.api)
+  mount('/networking', network.api)
+  mount('/image', image.api)
 
-  const timeDriven: TimeDriven[] = []
+  const timeDriven: TimeDriven[] = [network.timeDriven, image.timeDriven].filter(t => t !== null)
   let lastPurgeMs = 0
 
   const handler: HttpHandler = async request => {
@@ -78,7 +90,7 @@ export function createEmulatedCloudlet (ports: EmulatorPorts, config: CloudletCo
     return await service(request, slash === -1 ? '/' : path.slice(slash), prefix)
   }
 
-  return { handler, config, identity }
+  return { handler, config, identity, network, image }
 }
 
 function notFound (request: HttpRequest): HttpResponse {

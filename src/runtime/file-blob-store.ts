@@ -3,7 +3,7 @@
  * is renamed into place only when complete, so a reader never sees half a blob and a failed
  * upload leaves nothing behind. Keys are hashed into file names, so any key is safe.
  */
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream, createWriteStream, mkdirSync, renameSync, statSync, rmSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -13,7 +13,6 @@ import type { BlobStore, ByteRange } from '../core/ports.ts'
 
 export class FileBlobStore implements BlobStore {
   readonly #dir: string
-  #tempCounter = 0
 
   constructor (dir: string) {
     this.#dir = dir
@@ -22,7 +21,7 @@ export class FileBlobStore implements BlobStore {
 
   async write (key: string, body: AsyncIterable<Uint8Array>): Promise<{ size: number }> {
     const target = this.#path(key)
-    const temp = `${target}.partial-${process.pid}-${this.#tempCounter++}`
+    const temp = `${target}.partial-${randomBytes(8).toString('hex')}`
     let size = 0
     const counted = Readable.from((async function * () {
       for await (const chunk of body) {

@@ -1,18 +1,24 @@
 /**
  * NodeHashing: the Hashing port on node:crypto. Passwords are hashed with scrypt (memory-hard;
- * N=2^14, r=8, p=1, 16-byte salt, 32-byte key) and stored self-describing as
+ * N=2^14 by default, r=8, p=1, 16-byte salt, 32-byte key) and stored self-describing as
  * `scrypt$N$r$p$salt$key` in base64, so the parameters can be raised later without breaking
  * stored hashes.
  */
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto'
 import type { Hashing, IncrementalHash } from '../core/ports.ts'
 
-const N = 16_384
 const R = 8
 const P = 1
 const KEY_BYTES = 32
 
 export class NodeHashing implements Hashing {
+  readonly #cost: number
+
+  /** `cost` is scrypt's N, a power of two; tests may lower it to run faster. */
+  constructor (options: { cost?: number } = {}) {
+    this.#cost = options.cost ?? 16_384
+  }
+
   create (algorithm: 'md5' | 'sha1' | 'sha256' | 'sha512'): IncrementalHash {
     const hash = createHash(algorithm)
     return {
@@ -23,8 +29,8 @@ export class NodeHashing implements Hashing {
 
   hashPassword (password: string): string {
     const salt = randomBytes(16)
-    const key = scryptSync(password, salt, KEY_BYTES, { N, r: R, p: P })
-    return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`
+    const key = scryptSync(password, salt, KEY_BYTES, { N: this.#cost, r: R, p: P })
+    return `scrypt$${this.#cost}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`
   }
 
   verifyPassword (password: string, stored: string): boolean {
