@@ -16,6 +16,7 @@ import { FileBlobStore } from '../runtime/file-blob-store.ts'
 import { createHttpClient } from '../runtime/http-client.ts'
 import { startHttpServer } from '../runtime/http-server.ts'
 import { NodeHashing } from '../runtime/node-hashing.ts'
+import { NodeKeyGenerator } from '../runtime/node-key-generator.ts'
 import { SqliteStore } from '../runtime/sqlite-store.ts'
 import { SystemClock } from '../runtime/system-clock.ts'
 
@@ -54,6 +55,7 @@ export async function startCloudletProcess (options: CloudletProcessOptions): Pr
     clock: new SystemClock(),
     random: new CryptoRandom(),
     hashing: new NodeHashing(),
+    keys: new NodeKeyGenerator(),
     store,
     blobs: new FileBlobStore(imagesDir),
     logger: options.logger,

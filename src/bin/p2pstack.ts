@@ -15,4 +15,13 @@ const program = new Command()
 program.addCommand(upCommand())
 program.addCommand(cloudletCommand())
 
-await program.parseAsync(process.argv)
+try {
+  await program.parseAsync(process.argv)
+} catch (error) {
+  const e = error as NodeJS.ErrnoException
+  const message = e.code === 'EADDRINUSE'
+    ? `the address is already in use (${e.message}); choose another with --port`
+    : e.message
+  process.stderr.write(`p2pstack: ${message}\n`)
+  process.exitCode = 1
+}

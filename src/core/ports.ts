@@ -69,11 +69,17 @@ export interface IncrementalHash {
 
 /** Hash functions and password hashing, which need native crypto to be fast and safe. */
 export interface Hashing {
-  create(algorithm: 'md5' | 'sha1' | 'sha256' | 'sha512'): IncrementalHash
+  create(algorithm: 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha512'): IncrementalHash
   /** A salted, memory-hard hash of `password`, self-describing (it names its parameters). */
   hashPassword(password: string): string
   /** True if `password` matches a hash that `hashPassword` made; constant time in the hash. */
   verifyPassword(password: string, hash: string): boolean
+}
+
+/** Key generation, which needs native crypto. */
+export interface KeyGenerator {
+  /** A new RSA key pair: the private key as PKCS#1 PEM, and the public modulus and exponent as big-endian bytes. */
+  rsaKeyPair(bits: number): { privateKeyPem: string, modulus: Uint8Array, publicExponent: Uint8Array }
 }
 
 /** Structured logging, a subset of pino's interface, so the runtime can pass pino itself. */

@@ -8,15 +8,19 @@
  */
 import type { HttpHandler, HttpRequest, HttpResponse } from '../core/http.ts'
 import { jsonResponse } from '../core/http.ts'
-import type { BlobStore, Clock, Hashing, Logger, Random, Store } from '../core/ports.ts'
+import type { BlobStore, Clock, Hashing, KeyGenerator, Logger, Random, Store } from '../core/ports.ts'
 import type { CloudletConfig } from './cloudlet-config.ts'
 import { createEmulatedIdentity } from './identity/keystone-emulator.ts'
 import type { EmulatedIdentity } from './identity/keystone-emulator.ts'
 import { bootstrapIdentity } from './identity/bootstrap.ts'
+import { createEmulatedCompute } from './compute/nova-emulator.ts'
+import type { EmulatedCompute } from './compute/nova-emulator.ts'
 import { createEmulatedImage } from './image/image-emulator.ts'
 import type { EmulatedImage } from './image/image-emulator.ts'
 import { createEmulatedNetwork } from './network/network-emulator.ts'
 import type { EmulatedNetwork } from './network/network-emulator.ts'
+import { createEmulatedPlacement } from './placement/placement-emulator.ts'
+import type { EmulatedPlacement } from './placement/placement-emulator.ts'
 import { serveService } from './service-host.ts'
 import type { TimeDriven } from './time-driven.ts'
 import type { ServiceApi, ServiceHandler } from './service-host.ts'
@@ -25,6 +29,7 @@ export interface EmulatorPorts {
   readonly clock: Clock
   readonly random: Random
   readonly hashing: Hashing
+  readonly keys: KeyGenerator
   readonly store: Store
   readonly blobs: BlobStore
   readonly logger: Logger
@@ -38,11 +43,13 @@ export interface EmulatedCloudlet {
   readonly identity: EmulatedIdentity
   readonly network: EmulatedNetwork
   readonly image: EmulatedImage
+  readonly placement: EmulatedPlacement
+  readonly compute: EmulatedCompute
 }
 
 export function createEmulatedCloudlet (ports: EmulatorPorts, config: CloudletConfig): EmulatedCloudlet {
   const identity = createEmulatedIdentity(
-    { clock: ports.clock, random: ports.random.fork('identity'), hashing: ports.hashing, store: ports.store, logger: ports.logger },
+    { clock: ports.clock, random: ports.random.fork('identity'), hashing: ports.hashing, store: ports.store, logger: ports.logger, outbound: ports.outbound },
     { region: config.region, publicUrl: config.publicUrl, tokenTtlMs: config.tokenTtlMs }
   )
   ports.store.transaction(() => bootstrapIdentity(identity.state, {
@@ -68,11 +75,27 @@ export function createEmulatedCloudlet (ports: EmulatorPorts, config: CloudletCo
     { clock: ports.clock, random: ports.random.fork('image'), hashing: ports.hashing, store: ports.store, blobs: ports.blobs, logger: ports.logger, outbound: ports.outbound },
     { webDownloadAllowedHosts: config.webDownloadAllowedHosts, transitionDelayMs: config.transitionDelayMs }
   )
+  const placement = createEmulatedPlacement({ store: ports.store, random: ports.random.fork('placement') }, {
+    cloudletName: config.name, hosts: config.hosts, allocationRatios: config.allocationRatios, reserved: config.reserved
+  })
+  const compute = createEmulatedCompute({
+    clock: ports.clock,
+    random: ports.random.fork('compute'),
+    hashing: ports.hashing,
+    keys: ports.keys,
+    store: ports.store,
+    logger: ports.logger,
+    placement: placement.state,
+    network: network.forCompute,
+    images: image.forCompute
+  }, { availabilityZone: config.availabilityZone, transitionDelayMs: config.transitionDelayMs, defaultFlavors: config.defaultFlavors })
   mount('/identity', identity.api)
-  mount('/networking', network.api)
+  mount('/compute', compute.api)
   mount('/image', image.api)
+  mount('/networking', network.api)
+  mount('/placement', placement.api)
 
-  const timeDriven: TimeDriven[] = [network.timeDriven, image.timeDriven].filter(t => t !== null)
+  const timeDriven: TimeDriven[] = [compute.timeDriven, network.timeDriven, image.timeDriven].filter(t => t !== null)
   let lastPurgeMs = 0
 
   const handler: HttpHandler = async request => {
@@ -90,7 +113,7 @@ export function createEmulatedCloudlet (ports: EmulatorPorts, config: CloudletCo
     return await service(request, slash === -1 ? '/' : path.slice(slash), prefix)
   }
 
-  return { handler, config, identity, network, image }
+  return { handler, config, identity, network, image, placement, compute }
 }
 
 function notFound (request: HttpRequest): HttpResponse {

@@ -15,6 +15,10 @@ import type { RouteSpec } from '../openstack/route-table.ts'
 import { validate } from '../openstack/validation.ts'
 import type { ValidationProblem } from '../openstack/validation.ts'
 
+/** Marks the 413 of the body size limit, which oslo.middleware renders as a plain WebOb error in every service. */
+export const BODY_LIMIT = 'sizelimit'
+export const BODY_LIMIT_MESSAGE = 'Request is too large.'
+
 export interface BodyRules {
   readonly maxBodyBytes: number
   /** The fault for a body that is not JSON. */
@@ -87,11 +91,11 @@ export class RequestContext {
   /** The whole body as bytes, within the service's limit (413 past it). */
   async bodyBytes (): Promise<Uint8Array> {
     const length = this.request.headers['content-length']
-    if (length !== undefined && Number(length) > this.#rules.maxBodyBytes) throw new RequestEntityTooLarge()
+    if (length !== undefined && Number(length) > this.#rules.maxBodyBytes) throw new RequestEntityTooLarge(BODY_LIMIT_MESSAGE, { type: BODY_LIMIT })
     try {
       return await readBody(this.request.body, this.#rules.maxBodyBytes)
     } catch (error) {
-      if (error instanceof BodyTooLargeError) throw new RequestEntityTooLarge()
+      if (error instanceof BodyTooLargeError) throw new RequestEntityTooLarge(BODY_LIMIT_MESSAGE, { type: BODY_LIMIT, cause: error })
       throw error
     }
   }

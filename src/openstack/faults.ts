@@ -5,7 +5,7 @@
  * service-specific fault name where one exists (Neutron's 'NetworkNotFound').
  */
 
-export type FaultStatus = 400 | 401 | 403 | 404 | 405 | 406 | 409 | 412 | 413 | 415 | 416 | 429 | 500 | 501 | 503
+export type FaultStatus = 400 | 401 | 403 | 404 | 405 | 406 | 409 | 410 | 412 | 413 | 415 | 416 | 429 | 500 | 501 | 503
 
 export interface FaultOptions extends ErrorOptions {
   /** Service-specific fault type, e.g. Neutron's 'NetworkNotFound'. */

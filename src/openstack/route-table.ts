@@ -24,6 +24,8 @@ export interface RouteSpec {
   readonly kind: RouteKind
   /** False for version discovery and the few calls that need no token. Default true. */
   readonly authenticated?: boolean
+  /** True for routes whose body is data streamed by the handler (image uploads): exempt from the JSON body limit. */
+  readonly unlimitedBody?: boolean
 }
 
 export type RouteMatch<R extends RouteSpec> =

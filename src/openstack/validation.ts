@@ -44,11 +44,11 @@ function describe (issue: Issue, root: unknown): ValidationProblem {
   const value = issue.input
   const field = path.join('/')
   const repr = JSON.stringify(value) ?? 'None'
+  if (value === undefined && path.length > 0 && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) {
+    return { path: path.slice(0, -1).join('/'), value: valueAt(root, path.slice(0, -1)), detail: `'${path[path.length - 1]}' is a required property` }
+  }
   switch (issue.code) {
     case 'invalid_type':
-      if (value === undefined && path.length > 0) {
-        return { path: path.slice(0, -1).join('/'), value: valueAt(root, path.slice(0, -1)), detail: `'${path[path.length - 1]}' is a required property` }
-      }
       return { path: field, value, detail: `${repr} is not of type '${jsonType(issue.expected)}'` }
     case 'unrecognized_keys':
       return { path: field, value, detail: `Additional properties are not allowed (${(issue.keys ?? []).map(k => `'${k}'`).join(', ')} ${issue.keys?.length === 1 ? 'was' : 'were'} unexpected)` }

@@ -66,6 +66,19 @@ async function serve (req: IncomingMessage, res: ServerResponse, options: HttpSe
   await writeResponse(req, res, request, response)
 }
 
+/** Resolves when the response can take more data or is gone; leaves no listener behind. */
+async function drainOrClose (res: ServerResponse): Promise<void> {
+  await new Promise<void>(resolve => {
+    const done = (): void => {
+      res.off('drain', done)
+      res.off('close', done)
+      resolve()
+    }
+    res.on('drain', done)
+    res.on('close', done)
+  })
+}
+
 function toHttpRequest (req: IncomingMessage, options: HttpServerOptions): HttpRequest {
   let url: URL
   try {
@@ -105,7 +118,7 @@ async function writeResponse (req: IncomingMessage, res: ServerResponse, request
     for (;;) {
       const { done, value } = await iterator.next()
       if (done === true || aborted) break
-      if (!res.write(value)) await Promise.race([once(res, 'drain'), once(res, 'close')])
+      if (!res.write(value)) await drainOrClose(res)
     }
   } finally {
     if (aborted) await iterator.return?.()

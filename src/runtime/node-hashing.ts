@@ -19,7 +19,7 @@ export class NodeHashing implements Hashing {
     this.#cost = options.cost ?? 16_384
   }
 
-  create (algorithm: 'md5' | 'sha1' | 'sha256' | 'sha512'): IncrementalHash {
+  create (algorithm: 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha512'): IncrementalHash {
     const hash = createHash(algorithm)
     return {
       update (chunk: Uint8Array) { hash.update(chunk) },

@@ -5,7 +5,7 @@
  */
 import type { HttpResponse } from '../../core/http.ts'
 import { emptyResponse, jsonResponse } from '../../core/http.ts'
-import { BadRequest, NotFound, Unauthorized } from '../../openstack/faults.ts'
+import { BadRequest, Forbidden, NotFound, Unauthorized } from '../../openstack/faults.ts'
 import type { Scope, TokenInfo } from '../../openstack/identity/model.ts'
 import { authRequestSchema } from '../../openstack/identity/schemas.ts'
 import type { AuthRequest } from '../../openstack/identity/schemas.ts'
@@ -47,8 +47,8 @@ export function authHandlers (deps: IdentityDeps): Record<string, RouteHandler> 
     'auth:issue': async context => {
       const body = await context.body(authRequestSchema)
       const proved = authenticate(deps.authMethods, body, context)
-      const scope = proved.fixedScope ?? resolveScope(state, body, proved.userId)
-      if (scope !== null && state.effectiveRoleIds(proved.userId, scope, proved.federation?.groupIds ?? []).length === 0) {
+      const scope = proved.fixedScope !== undefined ? proved.fixedScope : resolveScope(state, body, proved.userId)
+      if (scope !== null && tokens.roleIdsFor(proved.userId, scope, proved.federation ?? null, proved.applicationCredential ?? null).length === 0) {
         throw new Unauthorized()
       }
       const info = tokens.issue({
@@ -58,7 +58,8 @@ export function authHandlers (deps: IdentityDeps): Record<string, RouteHandler> 
         ...(proved.expiresAtMs !== undefined ? { expiresAtMs: proved.expiresAtMs } : {}),
         ...(proved.parentAuditId !== undefined ? { parentAuditId: proved.parentAuditId } : {}),
         ...(proved.applicationCredential !== undefined ? { applicationCredential: proved.applicationCredential } : {}),
-        ...(proved.federation !== undefined ? { federation: proved.federation } : {})
+        ...(proved.federation !== undefined ? { federation: proved.federation } : {}),
+        ...(proved.notAfterMs !== undefined ? { notAfterMs: proved.notAfterMs } : {})
       })
       return tokenResponse(201, info, context)
     },
@@ -126,7 +127,7 @@ function authenticate (methods: Map<string, AuthMethod>, body: AuthRequest, cont
     const method = methods.get(name)
     if (method === undefined) throw new Unauthorized(`Attempted to authenticate with an unsupported method.`)
     if (identity[name] === undefined) throw new BadRequest(`Expecting to find ${name} in identity. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.`)
-    const result = method(identity, context)
+    const result = method(identity, context, body.auth)
     if (proved !== null && proved.userId !== result.userId) throw new Unauthorized()
     proved = proved === null ? result : { ...(proved as object), ...result, methods: [...new Set([...proved.methods, ...result.methods])] }
   }
@@ -200,7 +201,11 @@ export function passwordMethod (deps: IdentityDeps): AuthMethod {
   }
 }
 
-/** The token method (rescoping): the new token keeps the old one's user, expiry, audit chain and federation. */
+/**
+ * The token method (rescoping): the new token keeps the old one's user, expiry, audit chain and
+ * federation. A federated token is rescoped as Keystone's mapped plugin does it: its identity
+ * provider must still be enabled (403), and the new token starts a fresh lifetime.
+ */
 export function tokenMethod (deps: IdentityDeps): AuthMethod {
   return identity => {
     const section = identity.token as { id?: unknown } | undefined
@@ -208,12 +213,37 @@ export function tokenMethod (deps: IdentityDeps): AuthMethod {
     const info = deps.tokens.validate(section.id)
     if (info === null) throw new Unauthorized()
     if (info.row.applicationCredential !== null) throw new Unauthorized('Application credential tokens cannot be rescoped.')
+    const methods = ['token', ...info.row.methods.filter(m => m !== 'token')]
+    if (info.row.federation !== null) return { ...federatedRescope(deps, info), methods }
     return {
       userId: info.user.id,
-      methods: ['token', ...info.row.methods.filter(m => m !== 'token')],
+      methods,
       expiresAtMs: info.row.expiresAtMs,
-      parentAuditId: info.row.auditIds[info.row.auditIds.length - 1] ?? info.row.auditIds[0] ?? '',
-      ...(info.row.federation !== null ? { federation: info.row.federation } : {})
+      parentAuditId: info.row.auditIds[info.row.auditIds.length - 1] ?? info.row.auditIds[0] ?? ''
     }
   }
+}
+
+/**
+ * The mapped method given a token (`{"mapped": {"id": <token>}}`): rescopes a federated token,
+ * exactly as the token method does for one.
+ */
+export function mappedMethod (deps: IdentityDeps): AuthMethod {
+  return identity => {
+    const section = identity.mapped as { id?: unknown } | undefined
+    if (section === undefined || typeof section.id !== 'string') throw new Unauthorized()
+    const info = deps.tokens.validate(section.id)
+    if (info === null || info.row.federation === null) throw new Unauthorized()
+    return { ...federatedRescope(deps, info), methods: ['mapped'] }
+  }
+}
+
+function federatedRescope (deps: IdentityDeps, info: TokenInfo): AuthenticatedIdentity {
+  const federation = info.row.federation
+  if (federation === null) throw new Unauthorized()
+  const idp = deps.state.identityProviders.get(federation.idpId)
+  if (idp === undefined) throw new NotFound(`Could not find Identity Provider: ${federation.idpId}.`)
+  if (!idp.enabled) throw new Forbidden('You are not authorized to perform the requested action.')
+  if (info.row.expiresAtMs <= deps.clock.wallClockMs()) throw new Unauthorized()
+  return { userId: info.user.id, methods: [], federation }
 }

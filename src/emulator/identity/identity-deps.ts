@@ -1,12 +1,16 @@
 /**
  * What the Keystone handlers share: the state, the token service, the ports, the settings,
- * and the authentication methods by name (password and token here; application_credential
- * and mapped register themselves the same way).
+ * and the authentication methods by name (password, token, application_credential and
+ * mapped register themselves there), plus the policy and validation helpers they all use.
  */
+import type { z } from 'zod'
 import type { Clock, Hashing, Logger, Random } from '../../core/ports.ts'
-import { Forbidden } from '../../openstack/faults.ts'
+import { BadRequest, Forbidden } from '../../openstack/faults.ts'
 import type { Scope, TokenRow } from '../../openstack/identity/model.ts'
+import { validate } from '../../openstack/validation.ts'
 import type { RequestContext } from '../request-context.ts'
+import type { AuthRequest } from '../../openstack/identity/schemas.ts'
+import type { ApplicationCredentials } from './application-credentials.ts'
 import type { IdentityState } from './identity-state.ts'
 import type { TokenService } from './token-service.ts'
 
@@ -21,21 +25,27 @@ export interface IdentitySettings {
 export interface AuthenticatedIdentity {
   readonly userId: string
   readonly methods: readonly string[]
-  /** A scope the method imposes (an application credential's project), overriding the request's. */
-  readonly fixedScope?: Scope
+  /** A scope the method imposes (an application credential's project; null: unscoped), overriding the request's. */
+  readonly fixedScope?: Scope | null
   /** Carried over when rescoping a token. */
   readonly expiresAtMs?: number
   readonly parentAuditId?: string
   readonly applicationCredential?: TokenRow['applicationCredential']
   readonly federation?: TokenRow['federation']
+  /** A time the token must not outlive (an application credential's expiry). */
+  readonly notAfterMs?: number
 }
 
-/** Checks one method's part of `auth.identity`; throws Unauthorized when it does not prove anything. */
-export type AuthMethod = (identity: Record<string, unknown>, context: RequestContext) => AuthenticatedIdentity
+/**
+ * Checks one method's part of `auth.identity`; throws Unauthorized when it does not prove
+ * anything. `auth` is the whole request, for methods that constrain its scope.
+ */
+export type AuthMethod = (identity: Record<string, unknown>, context: RequestContext, auth: AuthRequest['auth']) => AuthenticatedIdentity
 
 export interface IdentityDeps {
   readonly state: IdentityState
   readonly tokens: TokenService
+  readonly applicationCredentials: ApplicationCredentials
   readonly clock: Clock
   readonly random: Random
   readonly hashing: Hashing
@@ -56,4 +66,28 @@ export function forbidden (action: string): Forbidden {
 
 export function requireAdmin (context: RequestContext, action: string): void {
   if (!context.isAdmin) throw forbidden(action)
+}
+
+/** Keystone's "admin_or_owner": admin, or the user named in the path is the caller. */
+export function requireAdminOrOwner (context: RequestContext, userId: string, action: string): void {
+  if (!context.isAdmin && context.auth.userId !== userId) throw forbidden(action)
+}
+
+/**
+ * Validates the object inside a body's wrapper (`body.group`, `body.identity_provider`) as
+ * Keystone does, so field paths are relative to it: "Invalid input for field 'name': …", or
+ * the bare problem when it concerns the object itself.
+ */
+export function checkMember<T> (schema: z.ZodType<T>, value: unknown): T {
+  const result = validate(schema, value ?? {})
+  if (result.ok) return result.value
+  const { path, detail } = result.problem
+  throw new BadRequest(path === '' ? detail : `Invalid input for field '${path}': ${detail}`)
+}
+
+/** The member object of a JSON body (`{"group": {...}}` → {...}); Keystone treats a missing one as {}. */
+export async function memberOf (context: RequestContext, key: string): Promise<unknown> {
+  const body = await context.jsonBody()
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return {}
+  return (body as Record<string, unknown>)[key] ?? {}
 }

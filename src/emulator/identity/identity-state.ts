@@ -1,16 +1,21 @@
 /**
  * The emulated Keystone's data: domains, projects, users, groups, roles (with implied roles),
- * role assignments and the catalog, in Tables written through to the Store. It answers the
- * questions the other parts ask — who is this, what roles does a user have on a project — and
- * counts a generation that changes whenever an answer may have changed, so validated tokens
- * can be cached safely.
+ * role assignments, the catalog, application credentials and OS-FEDERATION, in Tables written
+ * through to the Store. It answers the questions the other parts ask — who is this, what roles
+ * does a user have on a project — and counts a generation that changes whenever an answer may
+ * have changed, so validated tokens can be cached safely. Group memberships that a federated
+ * login vouched for expire with time; nextMembershipExpiryMs() tells caches when.
  */
-import type { Store } from '../../core/ports.ts'
+import type { Clock, Store } from '../../core/ports.ts'
 import type {
-  AssignmentRow, AssignmentType, CatalogServiceRow, DomainRow, EndpointRow, GroupRow, ImpliedRoleRow,
+  AccessRuleRow, ApplicationCredentialRow, AssignmentRow, AssignmentType, CatalogServiceRow, DomainRow, EndpointRow,
+  ExpiringMembershipRow, FederationProtocolRow, GroupRow, IdentityProviderRow, ImpliedRoleRow, MappingRow,
   MembershipRow, ProjectRow, RegionRow, RoleRow, Scope, UserRow
 } from '../../openstack/identity/model.ts'
 import { Table } from '../table.ts'
+
+/** Keystone's [federation] default_authorization_ttl: memberships from a login do not outlast it. */
+export const DEFAULT_AUTHORIZATION_TTL_MINUTES = 0
 
 export function assignmentId (type: AssignmentType, actorId: string, targetId: string, roleId: string): string {
   return `${type}:${actorId}:${targetId}:${roleId}`
@@ -28,9 +33,20 @@ export class IdentityState {
   readonly regions: Table<RegionRow>
   readonly services: Table<CatalogServiceRow>
   readonly endpoints: Table<EndpointRow>
+  readonly applicationCredentials: Table<ApplicationCredentialRow>
+  readonly accessRules: Table<AccessRuleRow>
+  readonly identityProviders: Table<IdentityProviderRow>
+  readonly mappings: Table<MappingRow>
+  readonly protocols: Table<FederationProtocolRow>
+  readonly expiringMemberships: Table<ExpiringMembershipRow>
+  readonly #clock: Pick<Clock, 'wallClockMs'>
+  readonly #store: Store
   #generation = 0
 
-  constructor (store: Store) {
+  /** `clock` times federated group memberships; without one they never count (TTL 0). */
+  constructor (store: Store, clock: Pick<Clock, 'wallClockMs'> = { wallClockMs: () => Number.POSITIVE_INFINITY }) {
+    this.#clock = clock
+    this.#store = store
     this.domains = new Table(store, 'identity.domain')
     this.projects = new Table(store, 'identity.project')
     this.users = new Table(store, 'identity.user')
@@ -42,11 +58,22 @@ export class IdentityState {
     this.regions = new Table(store, 'identity.region')
     this.services = new Table(store, 'identity.service')
     this.endpoints = new Table(store, 'identity.endpoint')
+    this.applicationCredentials = new Table(store, 'identity.application_credential')
+    this.accessRules = new Table(store, 'identity.access_rule')
+    this.identityProviders = new Table(store, 'identity.identity_provider')
+    this.mappings = new Table(store, 'identity.mapping')
+    this.protocols = new Table(store, 'identity.federation_protocol')
+    this.expiringMemberships = new Table(store, 'identity.expiring_membership')
   }
 
   /** Changes whenever users, projects, domains, roles or assignments change. */
   get generation (): number {
     return this.#generation
+  }
+
+  /** Runs `fn` so that all its writes happen, or none (when it throws). */
+  transaction<T> (fn: () => T): T {
+    return this.#store.transaction(fn)
   }
 
   /** Records that something a validated token depends on has changed. */
@@ -71,8 +98,39 @@ export class IdentityState {
     return this.roles.find(r => r.domainId === null && r.name.toLowerCase() === lower)
   }
 
+  groupByName (name: string, domainId: string): GroupRow | undefined {
+    return this.groups.find(g => g.name === name && g.domainId === domainId)
+  }
+
+  /** The groups a user is in: by membership, and by federated logins whose memberships have not expired. */
   groupIdsOf (userId: string): string[] {
-    return this.memberships.filter(m => m.userId === userId).map(m => m.groupId)
+    const ids = this.memberships.filter(m => m.userId === userId).map(m => m.groupId)
+    if (this.expiringMemberships.size > 0) {
+      const now = this.#clock.wallClockMs()
+      for (const m of this.expiringMemberships.values()) {
+        if (m.userId === userId && this.membershipExpiresAtMs(m) > now && !ids.includes(m.groupId)) ids.push(m.groupId)
+      }
+    }
+    return ids
+  }
+
+  /** When a federated membership stops counting: last login plus the provider's authorization_ttl. */
+  membershipExpiresAtMs (m: ExpiringMembershipRow): number {
+    const ttlMinutes = this.identityProviders.get(m.idpId)?.authorizationTtl ?? DEFAULT_AUTHORIZATION_TTL_MINUTES
+    return m.lastVerifiedMs + ttlMinutes * 60_000
+  }
+
+  /** The earliest future time at which one of the user's federated memberships expires; Infinity when none will. */
+  nextMembershipExpiryMs (userId: string): number {
+    if (this.expiringMemberships.size === 0) return Number.POSITIVE_INFINITY
+    const now = this.#clock.wallClockMs()
+    let next = Number.POSITIVE_INFINITY
+    for (const m of this.expiringMemberships.values()) {
+      if (m.userId !== userId) continue
+      const at = this.membershipExpiresAtMs(m)
+      if (at > now && at < next) next = at
+    }
+    return next
   }
 
   /**

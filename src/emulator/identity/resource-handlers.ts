@@ -1,24 +1,23 @@
 /**
- * Keystone's resource APIs: domains, projects, users, roles, grants and role assignments, and
- * the read-only catalog (services, endpoints, regions). Policies are Keystone's defaults as a
- * project admin meets them (enforce_scope off): admin may do everything; others may read
- * themselves, their own project and the regions.
+ * Keystone's resource APIs for domains, projects and users (roles, grants, groups, the catalog,
+ * application credentials and federation have files of their own). Policies are Keystone's
+ * defaults as a project admin meets them (enforce_scope off): admin may do everything; others
+ * may read themselves and their own project.
  */
 import { emptyResponse, jsonResponse } from '../../core/http.ts'
 import { hexId } from '../../core/ids.ts'
 import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from '../../openstack/faults.ts'
-import type { AssignmentType, DomainRow, ProjectRow, RoleRow, UserRow } from '../../openstack/identity/model.ts'
+import type { DomainRow, ProjectRow, UserRow } from '../../openstack/identity/model.ts'
 import {
   changePasswordSchema, domainCreateSchema, domainUpdateSchema, projectCreateSchema, projectUpdateSchema,
-  roleCreateSchema, roleUpdateSchema, userCreateSchema, userUpdateSchema
+  userCreateSchema, userUpdateSchema
 } from '../../openstack/identity/schemas.ts'
-import {
-  collectionLinks, domainView, endpointView, projectView, regionView, roleView, serviceView, userView
-} from '../../openstack/identity/views.ts'
+import { collectionLinks, domainView, projectView, userView } from '../../openstack/identity/views.ts'
 import type { RequestContext } from '../request-context.ts'
 import type { RouteHandler } from '../service-host.ts'
 import type { IdentityDeps } from './identity-deps.ts'
-import { forbidden, publicBaseUrl, requireAdmin } from './identity-deps.ts'
+import { forbidden, requireAdmin } from './identity-deps.ts'
+import { deleteIdentityProvider } from './federation-handlers.ts'
 
 const EXTRA_EXCLUDED = new Set(['id', 'name', 'domain_id', 'parent_id', 'description', 'enabled', 'is_domain', 'tags', 'options', 'links', 'password', 'default_project_id'])
 
@@ -57,11 +56,6 @@ export function resourceHandlers (deps: IdentityDeps): Record<string, RouteHandl
     if (u === undefined) throw new NotFound(`Could not find user: ${id}.`)
     return u
   }
-  const roleOr404 = (id: string): RoleRow => {
-    const r = state.roles.get(id)
-    if (r === undefined) throw new NotFound(`Could not find role: ${id}.`)
-    return r
-  }
   /** The domain new things go in: the one asked for, else the caller's project's domain. */
   const targetDomain = (context: RequestContext, requested: string | null | undefined): DomainRow => {
     const id = requested ?? context.auth.project?.domainId ?? context.auth.domain?.id ?? context.auth.userDomainId
@@ -70,51 +64,6 @@ export function resourceHandlers (deps: IdentityDeps): Record<string, RouteHandl
     return d
   }
   const url = (context: RequestContext): string => context.serviceUrl
-
-  const grants = (type: AssignmentType, targetKind: 'project' | 'domain'): Record<string, RouteHandler> => {
-    const target = (context: RequestContext): string => targetKind === 'project'
-      ? projectOr404(context.param('project_id')).id
-      : domainOr404(context.param('domain_id')).id
-    const prefix = `grants:${targetKind}-user`
-    return {
-      [`${prefix}:list`]: context => {
-        requireAdmin(context, 'list_grants')
-        const targetId = target(context)
-        const userId = userOr404(context.param('user_id')).id
-        const roles = state.assignments.filter(a => a.type === type && a.actorId === userId && a.targetId === targetId)
-          .map(a => state.roles.get(a.roleId)).filter(r => r !== undefined)
-        return jsonResponse(200, { roles: roles.map(r => roleView(r, url(context))), links: collectionLinks(`${url(context)}${context.request.url.pathname.replace(/^\/identity/, '')}`) })
-      },
-      [`${prefix}:create`]: context => {
-        requireAdmin(context, 'create_grant')
-        const targetId = target(context)
-        const userId = userOr404(context.param('user_id')).id
-        const roleId = roleOr404(context.param('role_id')).id
-        state.grant(type, userId, targetId, roleId)
-        return emptyResponse(204)
-      },
-      [`${prefix}:check`]: context => {
-        requireAdmin(context, 'check_grant')
-        const targetId = target(context)
-        const userId = userOr404(context.param('user_id')).id
-        const roleId = roleOr404(context.param('role_id')).id
-        if (state.assignments.find(a => a.type === type && a.actorId === userId && a.targetId === targetId && a.roleId === roleId) === undefined) {
-          throw new NotFound(`Could not find role assignment with role: ${roleId}, user or group: ${userId}, project, domain, or system: ${targetId}.`)
-        }
-        return emptyResponse(204)
-      },
-      [`${prefix}:delete`]: context => {
-        requireAdmin(context, 'revoke_grant')
-        const targetId = target(context)
-        const userId = userOr404(context.param('user_id')).id
-        const roleId = roleOr404(context.param('role_id')).id
-        if (!state.revoke(type, userId, targetId, roleId)) {
-          throw new NotFound(`Could not find role assignment with role: ${roleId}, user or group: ${userId}, project, domain, or system: ${targetId}.`)
-        }
-        return emptyResponse(204)
-      }
-    }
-  }
 
   return {
     'domains:list': context => {
@@ -154,9 +103,22 @@ export function resourceHandlers (deps: IdentityDeps): Record<string, RouteHandl
       requireAdmin(context, 'delete_domain')
       const d = domainOr404(context.param('domain_id'))
       if (d.enabled) throw new Forbidden('Cannot delete a domain that is enabled, please disable it first.')
-      for (const p of state.projects.filter(p => p.domainId === d.id)) state.projects.delete(p.id)
-      for (const u of state.users.filter(u => u.domainId === d.id)) state.users.delete(u.id)
-      state.domains.delete(d.id)
+      state.transaction(() => {
+        for (const idp of state.identityProviders.filter(idp => idp.domainId === d.id)) deleteIdentityProvider(state, idp.id)
+        for (const p of state.projects.filter(p => p.domainId === d.id)) {
+          for (const a of state.assignments.filter(a => a.targetId === p.id)) state.assignments.delete(a.id)
+          state.projects.delete(p.id)
+        }
+        for (const u of state.users.filter(u => u.domainId === d.id)) deleteUser(deps, u.id)
+        for (const g of state.groups.filter(g => g.domainId === d.id)) {
+          for (const a of state.assignments.filter(a => a.actorId === g.id)) state.assignments.delete(a.id)
+          for (const m of state.memberships.filter(m => m.groupId === g.id)) state.memberships.delete(m.id)
+          for (const m of state.expiringMemberships.filter(m => m.groupId === g.id)) state.expiringMemberships.delete(m.id)
+          state.groups.delete(g.id)
+        }
+        for (const a of state.assignments.filter(a => a.targetId === d.id)) state.assignments.delete(a.id)
+        state.domains.delete(d.id)
+      })
       state.changed()
       return emptyResponse(204)
     },
@@ -272,16 +234,15 @@ export function resourceHandlers (deps: IdentityDeps): Record<string, RouteHandl
       state.users.put(row)
       state.changed()
       if (!row.enabled || body.password !== undefined) tokens.revokeUser(u.id)
+      // Keystone deletes a user's application credentials when the user is disabled.
+      if (!row.enabled && u.enabled) deps.applicationCredentials.deleteAllOf(u.id)
       return jsonResponse(200, { user: userView(row, url(context)) })
     },
     'users:delete': context => {
       requireAdmin(context, 'delete_user')
       const u = userOr404(context.param('user_id'))
-      for (const a of state.assignments.filter(a => a.actorId === u.id)) state.assignments.delete(a.id)
-      for (const m of state.memberships.filter(m => m.userId === u.id)) state.memberships.delete(m.id)
-      state.users.delete(u.id)
+      state.transaction(() => deleteUser(deps, u.id))
       state.changed()
-      tokens.revokeUser(u.id)
       return emptyResponse(204)
     },
     'users:projects': context => {
@@ -298,151 +259,17 @@ export function resourceHandlers (deps: IdentityDeps): Record<string, RouteHandl
       state.users.put({ ...u, passwordHash: deps.hashing.hashPassword(body.password) })
       tokens.revokeUser(u.id)
       return emptyResponse(204)
-    },
-
-    'roles:list': context => {
-      requireAdmin(context, 'list_roles')
-      const name = context.query.get('name')
-      const roles = [...state.roles.values()].filter(r => name === null || r.name === name)
-      return jsonResponse(200, { roles: roles.map(r => roleView(r, url(context))), links: collectionLinks(`${url(context)}/v3/roles`) })
-    },
-    'roles:create': async context => {
-      requireAdmin(context, 'create_role')
-      const { role: body } = await context.body(roleCreateSchema)
-      if (state.roles.find(r => r.name.toLowerCase() === body.name.toLowerCase() && r.domainId === (body.domain_id ?? null)) !== undefined) {
-        throw new Conflict(`Conflict occurred attempting to store role - Duplicate entry found with name ${body.name}.`)
-      }
-      const row: RoleRow = { id: hexId(deps.random), name: body.name, domainId: body.domain_id ?? null, description: body.description ?? null }
-      state.roles.put(row)
-      state.changed()
-      return jsonResponse(201, { role: roleView(row, url(context)) })
-    },
-    'roles:show': context => {
-      requireAdmin(context, 'get_role')
-      return jsonResponse(200, { role: roleView(roleOr404(context.param('role_id')), url(context)) })
-    },
-    'roles:update': async context => {
-      requireAdmin(context, 'update_role')
-      const r = roleOr404(context.param('role_id'))
-      const { role: body } = await context.body(roleUpdateSchema)
-      const row: RoleRow = { ...r, name: body.name ?? r.name, description: body.description === undefined ? r.description : body.description }
-      state.roles.put(row)
-      state.changed()
-      return jsonResponse(200, { role: roleView(row, url(context)) })
-    },
-    'roles:delete': context => {
-      requireAdmin(context, 'delete_role')
-      const r = roleOr404(context.param('role_id'))
-      for (const a of state.assignments.filter(a => a.roleId === r.id)) state.assignments.delete(a.id)
-      for (const i of state.impliedRoles.filter(i => i.priorRoleId === r.id || i.impliedRoleId === r.id)) state.impliedRoles.delete(i.id)
-      state.roles.delete(r.id)
-      state.changed()
-      return emptyResponse(204)
-    },
-    'roles:inferences': context => {
-      requireAdmin(context, 'list_role_inference_rules')
-      const byPrior = new Map<string, string[]>()
-      for (const rule of state.impliedRoles.values()) byPrior.set(rule.priorRoleId, [...(byPrior.get(rule.priorRoleId) ?? []), rule.impliedRoleId])
-      const brief = (id: string): unknown => {
-        const r = state.roles.get(id)
-        return { id, name: r?.name ?? id, links: { self: `${url(context)}/v3/roles/${id}` } }
-      }
-      return jsonResponse(200, {
-        role_inferences: [...byPrior].map(([prior, implies]) => ({ prior_role: brief(prior), implies: implies.map(brief) })),
-        links: collectionLinks(`${url(context)}/v3/role_inferences`)
-      })
-    },
-
-    'role-assignments:list': context => {
-      const q = context.query
-      const userId = q.get('user.id')
-      const projectId = q.get('scope.project.id')
-      const selfOnly = userId !== null && userId === context.auth.userId
-      if (!context.isAdmin && !selfOnly) throw forbidden('list_role_assignments')
-      const domainId = q.get('scope.domain.id')
-      const roleId = q.get('role.id')
-      const groupId = q.get('group.id')
-      const names = q.has('include_names')
-      const rows = state.assignments.filter(a =>
-        (userId === null || (a.type.startsWith('User') && a.actorId === userId)) &&
-        (groupId === null || (a.type.startsWith('Group') && a.actorId === groupId)) &&
-        (projectId === null || (a.type.endsWith('Project') && a.targetId === projectId)) &&
-        (domainId === null || (a.type.endsWith('Domain') && a.targetId === domainId)) &&
-        (roleId === null || a.roleId === roleId))
-      const views = rows.map(a => {
-        const actorKey = a.type.startsWith('User') ? 'user' : 'group'
-        const actor: Record<string, unknown> = { id: a.actorId }
-        const role: Record<string, unknown> = { id: a.roleId }
-        const scope: Record<string, unknown> = {}
-        if (names) {
-          const r = state.roles.get(a.roleId)
-          if (r !== undefined) role.name = r.name
-          const u = actorKey === 'user' ? state.users.get(a.actorId) : state.groups.get(a.actorId)
-          if (u !== undefined) {
-            actor.name = u.name
-            const d = state.domains.get(u.domainId)
-            actor.domain = { id: u.domainId, ...(d !== undefined ? { name: d.name } : {}) }
-          }
-        }
-        if (a.type.endsWith('Project')) {
-          const p = state.projects.get(a.targetId)
-          scope.project = names && p !== undefined ? { id: p.id, name: p.name, domain: { id: p.domainId, name: state.domains.get(p.domainId)?.name } } : { id: a.targetId }
-        } else if (a.type.endsWith('Domain')) {
-          const d = state.domains.get(a.targetId)
-          scope.domain = names && d !== undefined ? { id: d.id, name: d.name } : { id: a.targetId }
-        } else {
-          scope.system = { all: true }
-        }
-        const target = a.type.endsWith('Project') ? `projects/${a.targetId}` : a.type.endsWith('Domain') ? `domains/${a.targetId}` : 'system'
-        return {
-          [actorKey]: actor,
-          role,
-          scope,
-          links: { assignment: `${url(context)}/v3/${target}/${actorKey}s/${a.actorId}/roles/${a.roleId}` }
-        }
-      })
-      return jsonResponse(200, { role_assignments: views, links: collectionLinks(`${url(context)}/v3/role_assignments`) })
-    },
-
-    ...grants('UserProject', 'project'),
-    ...grants('UserDomain', 'domain'),
-
-    'services:list': context => {
-      requireAdmin(context, 'list_services')
-      const type = context.query.get('type')
-      const services = [...state.services.values()].filter(s => type === null || s.type === type)
-      return jsonResponse(200, { services: services.map(s => serviceView(s, url(context))), links: collectionLinks(`${url(context)}/v3/services`) })
-    },
-    'services:show': context => {
-      requireAdmin(context, 'get_service')
-      const s = state.services.get(context.param('service_id'))
-      if (s === undefined) throw new NotFound(`Could not find service: ${context.param('service_id')}.`)
-      return jsonResponse(200, { service: serviceView(s, url(context)) })
-    },
-    'endpoints:list': context => {
-      requireAdmin(context, 'list_endpoints')
-      const q = context.query
-      const endpoints = state.endpoints.filter(e =>
-        (q.get('interface') === null || e.interface === q.get('interface')) &&
-        (q.get('service_id') === null || e.serviceId === q.get('service_id')) &&
-        (q.get('region_id') === null || e.regionId === q.get('region_id')))
-      const base = publicBaseUrl(deps, context)
-      return jsonResponse(200, { endpoints: endpoints.map(e => endpointView(e, base, url(context))), links: collectionLinks(`${url(context)}/v3/endpoints`) })
-    },
-    'endpoints:show': context => {
-      requireAdmin(context, 'get_endpoint')
-      const e = state.endpoints.get(context.param('endpoint_id'))
-      if (e === undefined) throw new NotFound(`Could not find endpoint: ${context.param('endpoint_id')}.`)
-      return jsonResponse(200, { endpoint: endpointView(e, publicBaseUrl(deps, context), url(context)) })
-    },
-    'regions:list': context => jsonResponse(200, {
-      regions: [...state.regions.values()].map(r => regionView(r, url(context))),
-      links: collectionLinks(`${url(context)}/v3/regions`)
-    }),
-    'regions:show': context => {
-      const r = state.regions.get(context.param('region_id'))
-      if (r === undefined) throw new NotFound(`Could not find region: ${context.param('region_id')}.`)
-      return jsonResponse(200, { region: regionView(r, url(context)) })
     }
   }
+}
+
+/** Deletes a user with everything that hangs on them, and revokes their tokens. */
+function deleteUser (deps: IdentityDeps, userId: string): void {
+  const { state } = deps
+  deps.applicationCredentials.deleteAllOf(userId)
+  for (const a of state.assignments.filter(a => a.actorId === userId)) state.assignments.delete(a.id)
+  for (const m of state.memberships.filter(m => m.userId === userId)) state.memberships.delete(m.id)
+  for (const m of state.expiringMemberships.filter(m => m.userId === userId)) state.expiringMemberships.delete(m.id)
+  state.users.delete(userId)
+  deps.tokens.revokeUser(userId)
 }

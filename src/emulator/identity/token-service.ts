@@ -2,7 +2,10 @@
  * Tokens of the emulated Keystone: issued as opaque random strings, kept by their SHA-256
  * (the store never holds a usable token), valid until expiry or revocation. Roles are resolved
  * when a token is validated, as Keystone does, so a revoked role takes effect at once; the
- * validated result is cached until the identity data changes.
+ * validated result is cached until the identity data changes or a federated group membership
+ * it relied on expires. A token made with an application credential carries only the
+ * credential's roles that the user still holds (implied roles are not added, as in Keystone);
+ * a federated token stops validating when its identity provider is deleted.
  */
 import { randomToken } from '../../core/ids.ts'
 import type { Clock, Hashing, Random, Store } from '../../core/ports.ts'
@@ -26,6 +29,8 @@ export interface IssueRequest {
   readonly parentAuditId?: string
   readonly applicationCredential?: TokenRow['applicationCredential']
   readonly federation?: TokenRow['federation']
+  /** A time the token must not outlive (an application credential's expiry). */
+  readonly notAfterMs?: number
 }
 
 export class TokenService {
@@ -33,7 +38,7 @@ export class TokenService {
   readonly #ports: TokenServicePorts
   readonly #tokens: Table<TokenRow>
   readonly #ttlMs: number
-  readonly #cache = new Map<string, { generation: number, info: TokenInfo | null, auth: AuthContext | null }>()
+  readonly #cache = new Map<string, { generation: number, staleAtMs: number, info: TokenInfo | null, auth: AuthContext | null }>()
 
   constructor (state: IdentityState, ports: TokenServicePorts, ttlMs: number) {
     this.#state = state
@@ -53,7 +58,7 @@ export class TokenService {
       methods: request.methods,
       scope: request.scope,
       issuedAtMs: now,
-      expiresAtMs: request.expiresAtMs ?? now + this.#ttlMs,
+      expiresAtMs: Math.min(request.expiresAtMs ?? now + this.#ttlMs, request.notAfterMs ?? Number.POSITIVE_INFINITY),
       auditIds: request.parentAuditId === undefined ? [auditId] : [auditId, request.parentAuditId],
       applicationCredential: request.applicationCredential ?? null,
       federation: request.federation ?? null
@@ -95,6 +100,17 @@ export class TokenService {
     this.#cache.clear()
   }
 
+  /**
+   * The role ids a token for this user, scope and origin would carry: the user's effective roles
+   * (through groups, the federated groups included), cut down to an application credential's.
+   */
+  roleIdsFor (userId: string, scope: Scope, federation: TokenRow['federation'], applicationCredential: TokenRow['applicationCredential']): string[] {
+    const roleIds = this.#state.effectiveRoleIds(userId, scope, federation?.groupIds ?? [])
+    if (applicationCredential === null) return roleIds
+    const held = new Set(roleIds)
+    return applicationCredential.roleIds.filter(id => held.has(id))
+  }
+
   /** Forgets expired tokens; called from time to time, not on the request path. */
   purgeExpired (): void {
     const now = this.#ports.clock.wallClockMs()
@@ -106,15 +122,17 @@ export class TokenService {
 
   #cached (token: string): { info: TokenInfo | null, auth: AuthContext | null } {
     const generation = this.#state.generation
+    const now = this.#ports.clock.wallClockMs()
     let entry = this.#cache.get(token)
-    if (entry === undefined || entry.generation !== generation) {
+    if (entry === undefined || entry.generation !== generation || entry.staleAtMs <= now) {
       const row = this.#tokens.get(this.#digest(token))
       const info = row === undefined ? null : this.#resolve(row, token)
-      entry = { generation, info, auth: info === null ? null : toAuthContext(info) }
+      const staleAtMs = row === undefined ? Number.POSITIVE_INFINITY : this.#state.nextMembershipExpiryMs(row.userId)
+      entry = { generation, staleAtMs, info, auth: info === null ? null : toAuthContext(info) }
       if (this.#cache.size > 10_000) this.#cache.clear()
       this.#cache.set(token, entry)
     }
-    if (entry.info !== null && entry.info.row.expiresAtMs <= this.#ports.clock.wallClockMs()) return { info: null, auth: null }
+    if (entry.info !== null && entry.info.row.expiresAtMs <= now) return { info: null, auth: null }
     if (entry.info === null) this.#cache.delete(token)
     return entry
   }
@@ -125,15 +143,13 @@ export class TokenService {
     if (user === undefined || !user.enabled) return null
     const userDomain = state.domains.get(user.domainId)
     if (userDomain === undefined || !userDomain.enabled) return null
+    if (row.federation !== null && !state.identityProviders.has(row.federation.idpId)) return null
+    if (row.applicationCredential !== null && !state.applicationCredentials.has(row.applicationCredential.id)) return null
     let project: TokenInfo['project'] = null
     let domain: TokenInfo['domain'] = null
     let roleIds: string[] = []
     if (row.scope !== null) {
-      roleIds = state.effectiveRoleIds(user.id, row.scope, row.federation?.groupIds ?? [])
-      if (row.applicationCredential !== null) {
-        const allowed = new Set(state.withImpliedRoles(row.applicationCredential.roleIds))
-        roleIds = roleIds.filter(id => allowed.has(id))
-      }
+      roleIds = this.roleIdsFor(user.id, row.scope, row.federation, row.applicationCredential)
       if (roleIds.length === 0) return null
       if (row.scope.kind === 'project') {
         const p = state.projects.get(row.scope.id)

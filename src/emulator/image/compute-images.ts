@@ -40,7 +40,11 @@ export interface ComputeImages {
   getVisible(imageId: string, auth: AuthContext): ImageSummary | null
   /** Every image the caller sees, in Glance's default order (created_at desc). */
   listVisible(auth: AuthContext): ImageSummary[]
-  /** Deletes an image as the caller, like DELETE /v2/images/{id}. Throws ImageNotFoundError or ImageProtectedError. */
+  /**
+   * Deletes an image as the caller, like DELETE /v2/images/{id}. Throws ImageNotFoundError,
+   * ImageProtectedError, or ImageNotAuthorizedError when the caller may see but not change it
+   * (Glance's 403; Nova answers both 403s alike).
+   */
   deleteAsCaller(imageId: string, auth: AuthContext): Promise<void>
   /**
    * Creates the snapshot image record at once (status queued, visibility private, with the
@@ -59,4 +63,9 @@ export class ImageNotFoundError extends Error {
 export class ImageProtectedError extends Error {
   readonly imageId: string
   constructor (imageId: string) { super(`Image ${imageId} is protected and cannot be deleted.`); this.imageId = imageId }
+}
+
+export class ImageNotAuthorizedError extends Error {
+  readonly imageId: string
+  constructor (imageId: string) { super(`Not authorized for image ${imageId}.`); this.imageId = imageId }
 }

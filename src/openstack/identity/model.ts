@@ -46,13 +46,28 @@ export interface GroupRow {
   readonly id: string
   readonly name: string
   readonly domainId: string
-  readonly description: string
+  /** Null when none was given, as Keystone stores it. */
+  readonly description: string | null
+  readonly extra: Readonly<Record<string, unknown>>
 }
 
 export interface MembershipRow {
   readonly id: string
   readonly groupId: string
   readonly userId: string
+}
+
+/**
+ * A group membership that a federated login vouched for: it lasts the identity provider's
+ * authorization_ttl (minutes) from the last login, as Keystone's expiring_user_group_membership.
+ */
+export interface ExpiringMembershipRow {
+  /** `${userId}:${groupId}:${idpId}`. */
+  readonly id: string
+  readonly userId: string
+  readonly groupId: string
+  readonly idpId: string
+  readonly lastVerifiedMs: number
 }
 
 export interface RoleRow {
@@ -107,6 +122,61 @@ export type Scope =
   | { readonly kind: 'domain', readonly id: string }
   | { readonly kind: 'system' }
 
+/** An access rule of an application credential: which API calls a token made with it may make. */
+export interface AccessRuleRow {
+  readonly id: string
+  readonly userId: string
+  readonly service: string
+  readonly path: string
+  readonly method: string
+}
+
+export interface ApplicationCredentialRow {
+  readonly id: string
+  readonly name: string
+  readonly userId: string
+  /** The project the creator's token was scoped to; null when it was not project-scoped. */
+  readonly projectId: string | null
+  readonly description: string | null
+  /** The Hashing port's hash of the secret; the secret itself is never stored. */
+  readonly secretHash: string
+  readonly expiresAtMs: number | null
+  /** As given; null when the request did not say (Keystone then treats it as restricted). */
+  readonly unrestricted: boolean | null
+  /** Role ids, as granted at creation; implied roles are not added. */
+  readonly roleIds: readonly string[]
+  readonly accessRuleIds: readonly string[]
+  readonly createdAtMs: number
+}
+
+/** An OS-FEDERATION identity provider: who may vouch for users, and in which domain they live. */
+export interface IdentityProviderRow {
+  readonly id: string
+  readonly domainId: string
+  readonly enabled: boolean
+  readonly description: string | null
+  /** The identifiers the provider asserts (for OIDC: issuers); unique across providers. */
+  readonly remoteIds: readonly string[]
+  /** Minutes that group memberships from a login last; null means the deployment default (0). */
+  readonly authorizationTtl: number | null
+}
+
+/** A mapping: rules that turn an assertion into a local user, groups and projects. */
+export interface MappingRow {
+  readonly id: string
+  /** As stored by Keystone: the validated JSON rules, kept verbatim. */
+  readonly rules: readonly unknown[]
+}
+
+export interface FederationProtocolRow {
+  /** `${idpId}/${protocolId}`. */
+  readonly id: string
+  readonly idpId: string
+  readonly protocolId: string
+  readonly mappingId: string
+  readonly remoteIdAttribute: string | null
+}
+
 export interface TokenRow {
   /** SHA-256 of the token, hex. */
   readonly id: string
@@ -116,7 +186,14 @@ export interface TokenRow {
   readonly issuedAtMs: number
   readonly expiresAtMs: number
   readonly auditIds: readonly string[]
-  readonly applicationCredential: { readonly id: string, readonly name: string, readonly restricted: boolean, readonly roleIds: readonly string[] } | null
+  readonly applicationCredential: {
+    readonly id: string
+    readonly name: string
+    readonly restricted: boolean
+    readonly roleIds: readonly string[]
+    /** Shown in the token body when the credential has any. */
+    readonly accessRules?: ReadonlyArray<{ readonly id: string, readonly service: string, readonly path: string, readonly method: string }>
+  } | null
   /** Set for tokens issued through OS-FEDERATION: the groups come from the mapping, not from membership. */
   readonly federation: { readonly idpId: string, readonly protocolId: string, readonly groupIds: readonly string[] } | null
 }

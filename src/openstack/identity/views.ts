@@ -3,8 +3,11 @@
  * Every resource carries `links.self`; every collection carries `links` with self, previous
  * and next, as Keystone renders them.
  */
-import { isoMicrosZ } from '../timestamps.ts'
-import type { CatalogServiceRow, DomainRow, EndpointRow, ProjectRow, RegionRow, RoleRow, TokenInfo, UserRow } from './model.ts'
+import { isoMicrosNaive, isoMicrosZ } from '../timestamps.ts'
+import type {
+  AccessRuleRow, ApplicationCredentialRow, CatalogServiceRow, DomainRow, EndpointRow, GroupRow, ProjectRow, RegionRow, RoleRow,
+  TokenInfo, UserRow
+} from './model.ts'
 
 export interface CatalogEntry {
   readonly service: CatalogServiceRow
@@ -57,7 +60,10 @@ export function tokenView (info: TokenInfo, catalog: unknown[] | null): unknown 
     if (catalog !== null) token.catalog = catalog
   }
   if (row.applicationCredential !== null) {
-    token.application_credential = { id: row.applicationCredential.id, name: row.applicationCredential.name, restricted: row.applicationCredential.restricted }
+    const credential: Record<string, unknown> = { id: row.applicationCredential.id, name: row.applicationCredential.name, restricted: row.applicationCredential.restricted }
+    const rules = row.applicationCredential.accessRules ?? []
+    if (rules.length > 0) credential.access_rules = rules.map(r => ({ id: r.id, service: r.service, path: r.path, method: r.method }))
+    token.application_credential = credential
   }
   return { token }
 }
@@ -153,4 +159,63 @@ export function endpointView (e: EndpointRow, baseUrl: string, identityUrl: stri
     enabled: e.enabled,
     links: { self: `${identityUrl}/v3/endpoints/${e.id}` }
   }
+}
+
+/** A group; `membershipExpiresAtMs` is given only in a user's group list, for memberships a federated login made. */
+export function groupView (g: GroupRow, identityUrl: string, membershipExpiresAtMs?: number): Record<string, unknown> {
+  const view: Record<string, unknown> = {
+    ...g.extra,
+    id: g.id,
+    name: g.name,
+    domain_id: g.domainId,
+    description: g.description,
+    links: { self: `${identityUrl}/v3/groups/${g.id}` }
+  }
+  if (membershipExpiresAtMs !== undefined) view.membership_expires_at = isoMicrosNaive(membershipExpiresAtMs)
+  return view
+}
+
+/** A role as an application credential lists it: id, name, domain_id. */
+function credentialRoleView (r: RoleRow): Record<string, unknown> {
+  return { id: r.id, name: r.name, domain_id: r.domainId }
+}
+
+export function accessRuleView (r: AccessRuleRow): Record<string, unknown> {
+  return { id: r.id, service: r.service, path: r.path, method: r.method }
+}
+
+/** An access rule on its own, as GET /v3/users/{user_id}/access_rules shows it. */
+export function accessRuleResourceView (r: AccessRuleRow, identityUrl: string): Record<string, unknown> {
+  return { ...accessRuleView(r), links: { self: `${identityUrl}/v3/access_rules/${r.id}` } }
+}
+
+/**
+ * An application credential as Keystone shows it: never the secret, except in the answer to
+ * its creation (`secret`); `access_rules` only when it has some; expires_at naive, with microseconds.
+ */
+export function applicationCredentialView (
+  c: ApplicationCredentialRow,
+  roles: readonly RoleRow[],
+  rules: readonly AccessRuleRow[],
+  identityUrl: string,
+  secret?: string
+): Record<string, unknown> {
+  const view: Record<string, unknown> = {
+    id: c.id,
+    name: c.name,
+    description: c.description,
+    expires_at: c.expiresAtMs === null ? null : isoMicrosNaive(c.expiresAtMs),
+    project_id: c.projectId,
+    roles: roles.map(credentialRoleView),
+    unrestricted: c.unrestricted,
+    links: { self: `${identityUrl}/v3/users/${c.userId}/application_credentials/${c.id}` }
+  }
+  if (rules.length > 0) view.access_rules = rules.map(accessRuleView)
+  if (secret !== undefined) view.secret = secret
+  return view
+}
+
+/** A role inside a role inference: id, name and link. */
+export function roleBriefView (r: RoleRow, identityUrl: string): Record<string, unknown> {
+  return { id: r.id, name: r.name, links: { self: `${identityUrl}/v3/roles/${r.id}` } }
 }
