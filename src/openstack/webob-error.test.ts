@@ -37,6 +37,20 @@ describe('webobErrorResponse', () => {
     }
   })
 
+  it('negotiates over text/html and application/json as WebOb does', () => {
+    const format = (accept: string | undefined): string | undefined => webobErrorResponse(404, accept === undefined ? {} : { accept }).headers['content-type']
+    assert.equal(format(undefined), 'text/plain; charset=UTF-8')
+    assert.equal(format('text/plain'), 'text/plain; charset=UTF-8')
+    assert.equal(format('application/json;q=0.5, text/html;q=0.4'), 'application/json')
+    assert.equal(format('text/*'), 'text/html; charset=UTF-8')
+    assert.equal(format('garbage'), 'text/html; charset=UTF-8')
+  })
+
+  it('escapes non-ASCII as Python does: character references in HTML, \\u escapes in JSON', () => {
+    assert.match(webobErrorResponse(404, { accept: 'text/html' }, { explanation: 'No image named é' }).body as string, /No image named &#233;/)
+    assert.match(webobErrorResponse(404, { accept: 'application/json' }, { explanation: 'No image named é' }).body as string, /No image named \\u00e9/)
+  })
+
   it('uses WebOb’s default 413 explanation', () => {
     assert.equal(webobErrorResponse(413, {}).body, '413 Request Entity Too Large\n\nThe body of your request was too large for this server.\n\n   ')
   })

@@ -6,7 +6,7 @@
 import { BadRequest, Forbidden, RequestEntityTooLarge } from '../../openstack/faults.ts'
 import type { ImageRow } from '../../openstack/image/model.ts'
 import { IMAGE_LIMITS } from '../../openstack/image/model.ts'
-import { pyRepr } from '../../openstack/image/py-repr.ts'
+import { pyRepr } from '../../openstack/python-text.ts'
 
 /** Glance's InvalidParameterValue for a negative min_disk or min_ram. */
 export function checkMinimum (param: 'min_disk' | 'min_ram', value: unknown): void {

@@ -17,7 +17,7 @@ import {
   parseCidr, parseIp, poolBounds, rangesOverlap
 } from '../../openstack/network/ip.ts'
 import type { AllocationPool, HostRoute, SubnetRow } from '../../openstack/network/model.ts'
-import { pyRepr } from '../../openstack/network/python-text.ts'
+import { pyRepr } from '../../openstack/python-text.ts'
 import { SUBNET_ATTRIBUTES } from '../../openstack/network/schemas.ts'
 import { subnetView } from '../../openstack/network/views.ts'
 import type { Caller, NetworkDeps } from './network-deps.ts'

@@ -7,7 +7,8 @@
  * semantics, quirks included (a direct map of several values becomes the Python repr of a
  * list, which `groups` and `group_ids` parse back).
  */
-import { PyFormatError, pyFormat, pyLiteralList, pyLstrip, pyRepr, pyStr } from './python-text.ts'
+import { pyRepr, pyStr } from '../python-text.ts'
+import { PyFormatError, pyFormat, pyLiteralList, pyLstrip } from './python-text.ts'
 
 export type Assertion = Readonly<Record<string, string>>
 

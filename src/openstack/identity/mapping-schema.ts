@@ -4,7 +4,7 @@
  * jsonschema finds, sorted, one per line, in jsonschema's words ("'remote' is a required
  * property"), as the message of a 400; validateMapping() returns those lines.
  */
-import { pyRepr } from './python-text.ts'
+import { pyRepr } from '../python-text.ts'
 
 type Schema = boolean | { readonly [keyword: string]: unknown }
 

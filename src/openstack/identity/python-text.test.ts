@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { claimKeys, oidcAssertion } from './oidc-assertion.ts'
-import { PyFormatError, pyFormat, pyLiteralList, pyLstrip, pyQuote, pyRepr } from './python-text.ts'
+import { pyRepr } from '../python-text.ts'
+import { PyFormatError, pyFormat, pyLiteralList, pyLstrip, pyQuote } from './python-text.ts'
 
 describe('pyRepr', () => {
   it('quotes like CPython', () => {

@@ -4,7 +4,7 @@
  * (projects: 1–64), as Keystone's validators have them.
  */
 import { z } from 'zod'
-import { pyRepr } from './python-text.ts'
+import { pyRepr } from '../python-text.ts'
 
 const nameOrId = z.looseObject({ id: z.string().optional(), name: z.string().optional() })
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { httpRequest } from '../../core/http.ts'
 import { MethodNotAllowed, NotFound, UnsupportedMediaType } from '../faults.ts'
-import { preferredFormat, renderImageFault } from './fault-body.ts'
+import { renderImageFault } from './fault-body.ts'
 import { WebobDetailFault } from './webob-fault.ts'
 
 const request = (headers: Record<string, string> = {}, method = 'GET') => httpRequest(method, 'http://h/image/v2/images/x', { headers })
@@ -46,19 +46,5 @@ describe('renderImageFault', () => {
       '415 Unsupported Media Type\n\nThe request media type application/json is not supported by this server. \n\n ')
     assert.equal(renderImageFault(media, request({}, 'PATCH')).body,
       '415 Unsupported Media Type\n\nThe request media type ${CONTENT_TYPE} is not supported by this server. \n\n ')
-  })
-})
-
-describe('preferredFormat', () => {
-  it('negotiates as webob does over text/html and application/json', () => {
-    assert.equal(preferredFormat(undefined), 'plain')
-    assert.equal(preferredFormat('text/plain'), 'plain')
-    assert.equal(preferredFormat('*/*;q=0'), 'plain')
-    assert.equal(preferredFormat('application/json'), 'json')
-    assert.equal(preferredFormat('application/*'), 'json')
-    assert.equal(preferredFormat('application/json;q=0.5, text/html;q=0.4'), 'json')
-    assert.equal(preferredFormat('text/*'), 'html')
-    assert.equal(preferredFormat('application/json, */*'), 'html')
-    assert.equal(preferredFormat('garbage'), 'html')
   })
 })

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { IMAGE_SCHEMA, schemaMismatch } from './image-schema.ts'
 import { firstSchemaProblem } from './json-schema.ts'
-import { pyRepr } from './py-repr.ts'
+import { pyRepr } from '../python-text.ts'
 
 describe('firstSchemaProblem', () => {
   it('accepts a valid image and extra string properties', () => {

@@ -6,7 +6,7 @@
  * (GET /v2/schemas/image) and validates request bodies against the very same data, so here the
  * schema is data too and this checker reads it.
  */
-import { pyRepr } from './py-repr.ts'
+import { pyRepr } from '../python-text.ts'
 
 export interface JsonSchema {
   readonly type?: string | readonly string[]

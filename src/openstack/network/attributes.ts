@@ -8,7 +8,7 @@
  */
 import { httpBadRequest, invalidInput } from './faults.ts'
 import { canonicalIp, normalizeMac, parseCidr, parseIp } from './ip.ts'
-import { pyRepr, pyStr } from './python-text.ts'
+import { pyRepr, pyStr } from '../python-text.ts'
 
 /** neutron-lib's ATTR_NOT_SPECIFIED: an optional attribute the client left out. */
 export const NOT_SPECIFIED: unique symbol = Symbol('ATTR_NOT_SPECIFIED')

@@ -8,7 +8,7 @@
 import type { AttributeMap } from './attributes.ts'
 import { toBoolean } from './attributes.ts'
 import { badRequest, httpBadRequest } from './faults.ts'
-import { pyRepr } from './python-text.ts'
+import { pyRepr } from '../python-text.ts'
 
 /** Query parameters that are never filters. */
 const NOT_FILTERS = new Set(['fields', 'sort_key', 'sort_dir', 'limit', 'marker', 'page_reverse'])

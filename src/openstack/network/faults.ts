@@ -6,7 +6,7 @@
  */
 import { OpenStackFault } from '../faults.ts'
 import type { FaultStatus } from '../faults.ts'
-import { pyRepr } from './python-text.ts'
+import { pyRepr } from '../python-text.ts'
 
 export function neutronFault (status: FaultStatus, type: string, message: string): OpenStackFault {
   return new OpenStackFault(status, message, { type })

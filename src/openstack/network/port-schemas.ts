@@ -11,7 +11,7 @@ import {
 } from './attributes.ts'
 import { httpBadRequest, neutronFault, securityGroupDefaultAlreadyExists } from './faults.ts'
 import { formatCidr, parseCidr } from './ip.ts'
-import { pyRepr, pyStr } from './python-text.ts'
+import { pyRepr, pyStr } from '../python-text.ts'
 import { NAME_MAX, idAttribute, projectAttributes, standardAttributes } from './schemas.ts'
 
 const VNIC_TYPES = [
