@@ -3,12 +3,16 @@
  * GET /compute/v2.1/servers/detail with 100 servers (what every `openstack server list` calls)
  * and for POST /compute/v2.1/servers. The cloudlet runs in a child process pinned to one core
  * (taskset, when present) so the figure is "on one core"; the load comes from this process on
- * the other core. Goal (issue 2): ≥ 5,000 GET/s.
+ * the other core. Goal (issue 2): ≥ 5,000 GET/s. Because this machine's speed varies from run to
+ * run, the same load is also run against a bare node:http server that returns the same bytes
+ * (bench/baseline-server.mjs), pinned the same way, and the ratio is reported.
  *
  *   npm run bench            (or: node --import tsx bench/emulator-http.bench.ts [--seconds 10])
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { once } from 'node:events'
 import { cpus } from 'node:os'
 import { request } from 'undici'
@@ -16,7 +20,9 @@ import { runLoad } from './load-generator.ts'
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1] ?? 10) || 10
 const PORT = 18_999
+const BASELINE_PORT = 18_998
 const BASE = `http://127.0.0.1:${PORT}`
+const BASELINE = `http://127.0.0.1:${BASELINE_PORT}`
 const hasTaskset = existsSync('/usr/bin/taskset')
 const hasWrk = existsSync('/usr/bin/wrk')
 
@@ -63,23 +69,48 @@ async function main (): Promise<void> {
     console.log(`GET /compute/v2.1/servers/detail: ${list.json.servers.length} servers, ${(bodyBytes / 1024).toFixed(0)} KiB per response`)
 
     const getHeaders = { 'x-auth-token': token }
-    await runLoad({ url: BASE, path: '/compute/v2.1/servers/detail', headers: getHeaders, connections: 32, durationMs: 2000, expectStatus: 200 })
-    const get = await runLoad({ url: BASE, path: '/compute/v2.1/servers/detail', headers: getHeaders, connections: 32, durationMs: seconds * 1000, expectStatus: 200 })
-    console.log(`GET  servers/detail (undici, 32 conns, ${seconds}s): ${get.perSecond.toFixed(0)} req/s, p50 ${get.p50Ms.toFixed(2)} ms, p99 ${get.p99Ms.toFixed(2)} ms, errors ${get.errors}`)
-    if (hasWrk) {
-      const out = execFileSync('taskset', ['-c', '0', 'wrk', '-t1', '-c32', `-d${seconds}s`, '-H', `X-Auth-Token: ${token}`, `${BASE}/compute/v2.1/servers/detail`]).toString()
-      const rps = /Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]
-      const errorsLine = /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? '0'
-      console.log(`GET  servers/detail (wrk, 32 conns, ${seconds}s): ${Number(rps).toFixed(0)} req/s, non-2xx ${errorsLine}`)
+    const bodyDir = mkdtempSync(join(tmpdir(), 'p2pstack-bench-'))
+    const bodyFile = join(bodyDir, 'detail.json')
+    writeFileSync(bodyFile, JSON.stringify(list.json))
+    const baselineArgs = ['bench/baseline-server.mjs', String(BASELINE_PORT), bodyFile]
+    const baseline = hasTaskset
+      ? spawn('taskset', ['-c', '1', process.execPath, ...baselineArgs], { stdio: 'ignore' })
+      : spawn(process.execPath, baselineArgs, { stdio: 'ignore' })
+    try {
+      await new Promise(resolve => setTimeout(resolve, 500))
+      const measure = async (url: string): Promise<{ undici: number, wrk: number | null }> => {
+        await runLoad({ url, path: '/compute/v2.1/servers/detail', headers: getHeaders, connections: 32, durationMs: 2000, expectStatus: 200 })
+        const u = await runLoad({ url, path: '/compute/v2.1/servers/detail', headers: getHeaders, connections: 32, durationMs: seconds * 1000, expectStatus: 200 })
+        if (u.errors > 0) throw new Error(`${u.errors} errors against ${url}`)
+        let w: number | null = null
+        if (hasWrk) {
+          const out = execFileSync('taskset', ['-c', '0', 'wrk', '-t1', '-c32', `-d${seconds}s`, '-H', `X-Auth-Token: ${token}`, `${url}/compute/v2.1/servers/detail`]).toString()
+          if (/Non-2xx or 3xx responses/.test(out)) throw new Error(`wrk saw errors against ${url}: ${out}`)
+          w = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1])
+        }
+        return { undici: u.perSecond, wrk: w }
+      }
+      let n = 0
+      const uncached = await runLoad({ url: BASE, path: () => `/compute/v2.1/servers/detail?bench=${n++}`, headers: getHeaders, connections: 32, durationMs: seconds * 1000, expectStatus: 200 })
+      const emulator = await measure(BASE)
+      const bare = await measure(BASELINE)
+      console.log(`GET  servers/detail, undici 32 conns ${seconds}s: emulator ${emulator.undici.toFixed(0)} req/s, bare node:http ${bare.undici.toFixed(0)} req/s, ratio ${(emulator.undici / bare.undici).toFixed(2)}`)
+      console.log(`GET  servers/detail, undici 32 conns ${seconds}s, every query different (the list built each time from the cached server views): ${uncached.perSecond.toFixed(0)} req/s, ratio to bare ${(uncached.perSecond / bare.undici).toFixed(2)}`)
+      if (emulator.wrk !== null && bare.wrk !== null) {
+        console.log(`GET  servers/detail, wrk 32 conns ${seconds}s:    emulator ${emulator.wrk.toFixed(0)} req/s, bare node:http ${bare.wrk.toFixed(0)} req/s, ratio ${(emulator.wrk / bare.wrk).toFixed(2)}`)
+      }
+    } finally {
+      baseline.kill('SIGTERM')
+      rmSync(bodyDir, { recursive: true, force: true })
     }
 
-    let n = 0
+    let created = 0
     const post = await runLoad({
       url: BASE,
       path: '/compute/v2.1/servers',
       method: 'POST',
       headers: { 'x-auth-token': token, 'content-type': 'application/json' },
-      body: () => serverBody(`load-${n++}`),
+      body: () => serverBody(`load-${created++}`),
       connections: 16,
       durationMs: seconds * 1000,
       expectStatus: 202

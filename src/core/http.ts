@@ -24,11 +24,17 @@ export interface HttpRequest {
   readonly body: HttpBodyStream | null
 }
 
+/**
+ * A response body: text, bytes, chunks already in memory (written in one go without being
+ * joined first, e.g. a list of cached views), a stream, or nothing.
+ */
+export type HttpResponseBody = string | Uint8Array | readonly Uint8Array[] | HttpBodyStream | null
+
 export interface HttpResponse {
   readonly status: number
   /** Lowercase header names. content-length is set by whoever writes the body. */
   readonly headers: Record<string, string>
-  readonly body: string | Uint8Array | HttpBodyStream | null
+  readonly body: HttpResponseBody
 }
 
 export type HttpHandler = (request: HttpRequest) => Promise<HttpResponse>
@@ -44,7 +50,7 @@ export function httpRequest (
   const body = options.body ?? null
   let stream: HttpBodyStream | null
   if (typeof body === 'string' || body instanceof Uint8Array) {
-    const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body
+    const bytes = typeof body === 'string' ? encoder.encode(body) : body
     if (headers['content-length'] === undefined) headers['content-length'] = String(bytes.byteLength)
     stream = bytes.byteLength === 0 ? null : singleChunk(bytes)
   } else {
@@ -57,14 +63,70 @@ async function * singleChunk (bytes: Uint8Array): HttpBodyStream {
   yield bytes
 }
 
+const encoder = new TextEncoder()
+
+/**
+ * Byte chunks with `separator` between them and `prefix`/`suffix` around, as a chunk list: the
+ * bytes are not copied, which matters for large lists of cached views.
+ */
+export function joinChunks (parts: readonly Uint8Array[], separator: string, prefix: string, suffix: string): Uint8Array[] {
+  const sep = encoder.encode(separator)
+  const chunks: Uint8Array[] = [encoder.encode(prefix)]
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0 && sep.byteLength > 0) chunks.push(sep)
+    chunks.push(parts[i] as Uint8Array)
+  }
+  chunks.push(encoder.encode(suffix))
+  return chunks
+}
+
+/** Any response body as a stream of chunks (null for none). */
+export function bodyStream (body: HttpResponseBody): HttpBodyStream | null {
+  if (body === null) return null
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const bytes = typeof body === 'string' ? encoder.encode(body) : body
+    return (async function * () { yield bytes })()
+  }
+  if (Array.isArray(body)) {
+    const chunks = body as readonly Uint8Array[]
+    return (async function * () { yield * chunks })()
+  }
+  return body as HttpBodyStream
+}
+
+/** Lets go of a body without reading it (closes a stream). */
+export async function discardBody (body: HttpResponseBody): Promise<void> {
+  if (body === null || typeof body === 'string' || body instanceof Uint8Array || Array.isArray(body)) return
+  await (body as HttpBodyStream)[Symbol.asyncIterator]().return?.()
+}
+
+/** A chunk list as one array of bytes. */
+export function concatChunks (chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunksLength(chunks))
+  let offset = 0
+  for (const chunk of chunks) {
+    out.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return out
+}
+
+/** The total size in bytes of a chunk list. */
+export function chunksLength (chunks: readonly Uint8Array[]): number {
+  let total = 0
+  for (const chunk of chunks) total += chunk.byteLength
+  return total
+}
+
 /** Reads a whole body into memory, failing once more than `limitBytes` have arrived. */
-export async function readBody (body: HttpResponse['body'] | HttpBodyStream | null, limitBytes = Number.POSITIVE_INFINITY): Promise<Uint8Array> {
+export async function readBody (body: HttpResponseBody, limitBytes = Number.POSITIVE_INFINITY): Promise<Uint8Array> {
   if (body === null) return new Uint8Array(0)
-  if (typeof body === 'string') return new TextEncoder().encode(body)
+  if (typeof body === 'string') return encoder.encode(body)
   if (body instanceof Uint8Array) return body
   const chunks: Uint8Array[] = []
   let total = 0
-  for await (const chunk of body) {
+  const source: Iterable<Uint8Array> | AsyncIterable<Uint8Array> = Array.isArray(body) ? body as readonly Uint8Array[] : body as HttpBodyStream
+  for await (const chunk of source) {
     total += chunk.byteLength
     if (total > limitBytes) throw new BodyTooLargeError(limitBytes)
     chunks.push(chunk)
@@ -90,13 +152,13 @@ export class BodyTooLargeError extends Error {
 }
 
 /** Reads a whole response body as text. */
-export async function readText (body: HttpResponse['body']): Promise<string> {
+export async function readText (body: HttpResponseBody): Promise<string> {
   if (typeof body === 'string') return body
   return new TextDecoder().decode(await readBody(body))
 }
 
 /** Reads a whole response body as JSON. */
-export async function readJson (body: HttpResponse['body']): Promise<unknown> {
+export async function readJson (body: HttpResponseBody): Promise<unknown> {
   return JSON.parse(await readText(body)) as unknown
 }
 

@@ -5,8 +5,16 @@
  */
 import type { Store } from '../core/ports.ts'
 
+/** Told of every change of a table's rows, in order, to keep a secondary index. */
+export interface TableObserver<T> {
+  put(row: T, previous: T | undefined): void
+  delete(previous: T): void
+}
+
 export class Table<T extends { readonly id: string }> {
   readonly #rows = new Map<string, T>()
+  readonly #observers: Array<TableObserver<T>> = []
+  #version = 0
   readonly #store: Store
   readonly kind: string
 
@@ -18,6 +26,11 @@ export class Table<T extends { readonly id: string }> {
 
   get size (): number {
     return this.#rows.size
+  }
+
+  /** Changes with every put and delete: anything derived from the rows may be cached by it. */
+  get version (): number {
+    return this.#version
   }
 
   get (id: string): T | undefined {
@@ -47,13 +60,25 @@ export class Table<T extends { readonly id: string }> {
   /** Inserts a new row or replaces the row with the same id. */
   put (row: T): T {
     this.#store.put(this.kind, row.id, row)
+    const previous = this.#rows.get(row.id)
     this.#rows.set(row.id, row)
+    this.#version++
+    for (const observer of this.#observers) observer.put(row, previous)
     return row
   }
 
   delete (id: string): void {
-    if (!this.#rows.has(id)) return
+    const previous = this.#rows.get(id)
+    if (previous === undefined) return
     this.#store.delete(this.kind, id)
     this.#rows.delete(id)
+    this.#version++
+    for (const observer of this.#observers) observer.delete(previous)
+  }
+
+  /** Keeps `observer` told of every change from now on, after telling it of every row there is. */
+  observe (observer: TableObserver<T>): void {
+    for (const row of this.#rows.values()) observer.put(row, undefined)
+    this.#observers.push(observer)
   }
 }

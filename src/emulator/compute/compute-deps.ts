@@ -12,6 +12,7 @@ import type { PlacementState } from '../placement/placement-state.ts'
 import type { RequestContext } from '../request-context.ts'
 import type { ComputeState } from './compute-state.ts'
 import type { ServerLifecycle } from './server-lifecycle.ts'
+import type { ServerListCache } from './server-list-cache.ts'
 import type { ServerViewCache } from './server-view-cache.ts'
 
 export interface ComputeSettings {
@@ -26,6 +27,7 @@ export interface ComputeDeps {
   readonly images: ComputeImages
   readonly lifecycle: ServerLifecycle
   readonly views: ServerViewCache
+  readonly lists: ServerListCache
   readonly clock: Clock
   readonly random: Random
   readonly hashing: Hashing

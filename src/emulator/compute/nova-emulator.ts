@@ -29,6 +29,7 @@ import { serverActionHandler } from './server-actions.ts'
 import { serverCreateHandler } from './server-create.ts'
 import { serverHandlers } from './server-handlers.ts'
 import { ServerLifecycle } from './server-lifecycle.ts'
+import { ServerListCache } from './server-list-cache.ts'
 import { ServerViewCache } from './server-view-cache.ts'
 
 /** Nova's [oslo_middleware] max_request_body_size. */
@@ -71,6 +72,7 @@ export function createEmulatedCompute (ports: ComputeEmulatorPorts, settings: Co
     images: ports.images,
     lifecycle,
     views,
+    lists: new ServerListCache(),
     clock: ports.clock,
     random: ports.random,
     hashing: ports.hashing,

@@ -6,28 +6,14 @@
 import { Forbidden } from '../../openstack/faults.ts'
 import { DEFAULT_QUOTAS } from '../../openstack/compute/model.ts'
 import type { QuotaKey } from '../../openstack/compute/model.ts'
-import type { ComputeState } from './compute-state.ts'
+import type { ComputeState, ServerUsage } from './compute-state.ts'
 
 export function quotaLimits (state: ComputeState, projectId: string): Record<QuotaKey, number> {
   return { ...DEFAULT_QUOTAS, ...state.quotas.get(projectId)?.limits }
 }
 
-export interface ServerUsage {
-  readonly instances: number
-  readonly cores: number
-  readonly ram: number
-}
-
 export function serverUsage (state: ComputeState, projectId: string): ServerUsage {
-  let instances = 0
-  let cores = 0
-  let ram = 0
-  for (const s of state.liveServers(projectId)) {
-    instances++
-    cores += s.flavor.vcpus
-    ram += s.flavor.ramMb
-  }
-  return { instances, cores, ram }
+  return state.usageOf(projectId)
 }
 
 /**

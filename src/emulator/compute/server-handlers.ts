@@ -3,7 +3,7 @@
  * delete (204, then `deleting` until the server is gone and shows 404), ips, metadata,
  * os-interface, os-volume_attachments, os-security-groups, os-instance-actions and tags (2.26).
  */
-import { emptyResponse, jsonResponse } from '../../core/http.ts'
+import { emptyResponse, joinChunks, jsonResponse } from '../../core/http.ts'
 import { BadRequest, Conflict, NotFound } from '../../openstack/faults.ts'
 import type { ServerRow } from '../../openstack/compute/model.ts'
 import { metadataBodySchema, metadataItemSchema, serverUpdateSchema, tagsBodySchema } from '../../openstack/compute/servers/schemas.ts'
@@ -24,7 +24,7 @@ export function serverHandlers (deps: ComputeDeps): Record<string, RouteHandler>
   const show = (context: RequestContext, server: ServerRow, status = 200) => ({
     status,
     headers: { 'content-type': 'application/json' },
-    body: `{"server":${deps.views.detailJson(server, { computeUrl: context.serviceUrl, version: context.microversion, isAdmin: context.isAdmin, single: true })}}`
+    body: joinChunks([deps.views.detailBytes(server, { computeUrl: context.serviceUrl, version: context.microversion, isAdmin: context.isAdmin, single: true })], '', '{"server":', '}')
   })
   const requireTags = (context: RequestContext): void => {
     if (!isAtLeast(context.microversion, '2.26')) throw new NotFound('The resource could not be found.')

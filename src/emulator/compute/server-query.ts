@@ -4,17 +4,19 @@
  * changes-before include deleted servers), sort_key/sort_dir with Nova's default of
  * created_at desc then id desc, and limit/marker pages with a next link whenever a page is full.
  */
+import { concatChunks, joinChunks } from '../../core/http.ts'
 import type { HttpResponse } from '../../core/http.ts'
 import { BadRequest, Forbidden } from '../../openstack/faults.ts'
 import type { ServerRow } from '../../openstack/compute/model.ts'
 import { toBoolean } from '../../openstack/compute/parameter-types.ts'
 import { KNOWN_STATUSES, serverStatus } from '../../openstack/compute/servers/server-status.ts'
 import { serverBriefView } from '../../openstack/compute/servers/views.ts'
-import { isAtLeast } from '../../openstack/microversion.ts'
+import { formatMicroversion, isAtLeast } from '../../openstack/microversion.ts'
 import { parseIsoTimestamp } from '../../openstack/timestamps.ts'
 import type { RequestContext } from '../request-context.ts'
 import type { ComputeDeps } from './compute-deps.ts'
 import { callerProject } from './compute-deps.ts'
+import { ServerViewCache } from './server-view-cache.ts'
 
 /** Nova's [api]max_limit. */
 export const MAX_LIMIT = 1000
@@ -66,6 +68,17 @@ const KNOWN_PARAMS = new Set([
 ])
 
 export function listServers (deps: ComputeDeps, context: RequestContext, detail: boolean): HttpResponse {
+  const key = [deps.state.servers.version, detail ? 'detail' : 'brief', context.request.url.search, context.serviceUrl,
+    formatMicroversion(context.microversion), context.isAdmin ? 'admin' : '', context.auth.project?.id ?? ''].join('|')
+  let body = deps.lists.get(key)
+  if (body === undefined) {
+    body = concatChunks(buildList(deps, context, detail))
+    deps.lists.set(key, body)
+  }
+  return { status: 200, headers: { 'content-type': 'application/json' }, body }
+}
+
+function buildList (deps: ComputeDeps, context: RequestContext, detail: boolean): Uint8Array[] {
   const q = context.query
   const version = context.microversion
   if (isAtLeast(version, '2.75')) {
@@ -86,19 +99,21 @@ export function listServers (deps: ComputeDeps, context: RequestContext, detail:
   }
   const page = sorted.slice(start, start + limit)
   const computeUrl = context.serviceUrl
-  const parts: string[] = page.map(s => detail
-    ? deps.views.detailJson(s, { computeUrl, version, isAdmin: context.isAdmin, single: false })
-    : JSON.stringify(serverBriefView(s, computeUrl)))
-  let body = `{"servers":[${parts.join(',')}]`
+  const viewOptions = { computeUrl, version, isAdmin: context.isAdmin, single: false }
+  const variant = ServerViewCache.variant(viewOptions)
+  const encoder = new TextEncoder()
+  const parts: Uint8Array[] = page.map(s => detail
+    ? deps.views.detailBytes(s, viewOptions, variant)
+    : encoder.encode(JSON.stringify(serverBriefView(s, computeUrl))))
+  let suffix = ']'
   const last = page[page.length - 1]
   if (last !== undefined && page.length === limit) {
     const params = new URLSearchParams(q)
     params.set('marker', last.id)
     const href = `${computeUrl}/v2.1/servers${detail ? '/detail' : ''}?${params.toString()}`
-    body += `,"servers_links":[{"href":${JSON.stringify(href)},"rel":"next"}]`
+    suffix += `,"servers_links":[{"href":${JSON.stringify(href)},"rel":"next"}]`
   }
-  body += '}'
-  return { status: 200, headers: { 'content-type': 'application/json' }, body }
+  return joinChunks(parts, ',', '{"servers":[', `${suffix}}`)
 }
 
 function limitAndMarker (q: URLSearchParams): { limit: number, marker: string | null } {

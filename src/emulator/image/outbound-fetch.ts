@@ -4,7 +4,7 @@
  * cloudlet's allow-list (import-uri.ts), at most five redirects are followed, and anything but
  * a 2xx in the end is a failure. The body is returned as a stream, never buffered.
  */
-import { httpRequest } from '../../core/http.ts'
+import { bodyStream, discardBody, httpRequest } from '../../core/http.ts'
 import type { HttpBodyStream, HttpResponse } from '../../core/http.ts'
 import { isFetchAllowed } from '../../openstack/image/import-uri.ts'
 import type { ImageDeps } from './image-deps.ts'
@@ -38,19 +38,11 @@ export async function fetchAllowed (deps: ImageDeps, url: string): Promise<{ bod
       await discard(response)
       throw new FetchFailedError(current, response.status)
     }
-    const body = response.body
-    if (body === null) return { body: null, headers: response.headers }
-    if (typeof body === 'string' || body instanceof Uint8Array) {
-      const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body
-      return { body: (async function * () { yield bytes })(), headers: response.headers }
-    }
-    return { body, headers: response.headers }
+    return { body: bodyStream(response.body), headers: response.headers }
   }
 }
 
 /** Lets go of a response body without reading it. */
 async function discard (response: HttpResponse): Promise<void> {
-  const body = response.body
-  if (body === null || typeof body === 'string' || body instanceof Uint8Array) return
-  await body[Symbol.asyncIterator]().return?.()
+  await discardBody(response.body)
 }

@@ -29,6 +29,12 @@ export interface FixedIpRequest {
   readonly ip_address?: unknown
 }
 
+/** The addresses taken on one subnet during one allocation. */
+interface TakenAddresses {
+  has(value: bigint): boolean
+  add(value: bigint): void
+}
+
 interface Wanted {
   /** The subnets that may serve this entry, tried in order. */
   readonly subnets: readonly SubnetRow[]
@@ -46,18 +52,18 @@ export class Ipam {
     this.#state = state
   }
 
-  /** The addresses taken on a subnet, by every port but `exceptPortId`. */
-  #taken (subnetId: string, exceptPortId: string | null): Set<bigint> {
-    const taken = new Set<bigint>()
-    for (const port of this.#state.ports.values()) {
-      if (port.id === exceptPortId) continue
-      for (const f of port.fixedIps) if (f.subnetId === subnetId) taken.add(ip(f.ipAddress).value)
+  /** The addresses taken on a subnet, by every port but `exceptPortId`, plus those added while allocating. */
+  #taken (subnetId: string, exceptPortId: string | null): TakenAddresses {
+    const index = this.#state.portIndex
+    const added = new Set<bigint>()
+    return {
+      has: value => added.has(value) || ((index.holderOf(subnetId, value) ?? exceptPortId) !== exceptPortId),
+      add: value => { added.add(value) }
     }
-    return taken
   }
 
   /** The first free address of a subnet's pools, or null when they are full. */
-  #firstFree (subnet: SubnetRow, taken: Set<bigint>): IpAddress | null {
+  #firstFree (subnet: SubnetRow, taken: TakenAddresses): IpAddress | null {
     for (const pool of subnet.allocationPools) {
       const last = ip(pool.end).value
       for (let candidate = ip(pool.start).value; candidate <= last; candidate++) {
@@ -147,8 +153,8 @@ export class Ipam {
 
   /** Takes the wanted addresses: specific ones first, as Neutron does, then the first free ones. */
   #take (network: NetworkRow, wanted: readonly Wanted[], kept: readonly FixedIp[], portId: string | null): FixedIp[] {
-    const takenBySubnet = new Map<string, Set<bigint>>()
-    const taken = (subnetId: string): Set<bigint> => {
+    const takenBySubnet = new Map<string, TakenAddresses>()
+    const taken = (subnetId: string): TakenAddresses => {
       let set = takenBySubnet.get(subnetId)
       if (set === undefined) {
         set = this.#taken(subnetId, portId)

@@ -6,10 +6,12 @@
  * on a subnet.
  */
 import type { Store } from '../../core/ports.ts'
+import { parseIp } from '../../openstack/network/ip.ts'
 import type {
   AutoAllocatedTopologyRow, NetworkRow, PortRow, QuotaResource, QuotaRow, SecurityGroupRow, SecurityGroupRuleRow, SubnetRow
 } from '../../openstack/network/model.ts'
 import { Journal, JournaledTable } from './journaled-table.ts'
+import { PortIndex } from './port-index.ts'
 
 /** Neutron's default quotas (neutron.conf [QUOTAS]). */
 export const DEFAULT_QUOTAS: Readonly<Record<QuotaResource, number>> = {
@@ -35,6 +37,8 @@ export class NetworkState {
   readonly rules: JournaledTable<SecurityGroupRuleRow>
   readonly quotas: JournaledTable<QuotaRow>
   readonly topologies: JournaledTable<AutoAllocatedTopologyRow>
+  /** Addresses, MACs and port counts, kept by observing the ports table. */
+  readonly portIndex = new PortIndex()
   readonly #store: Store
   readonly #journal = new Journal()
 
@@ -48,6 +52,7 @@ export class NetworkState {
     this.rules = new JournaledTable(store, 'network.security_group_rule', journal)
     this.quotas = new JournaledTable(store, 'network.quota', journal)
     this.topologies = new JournaledTable(store, 'network.auto_allocated_topology', journal)
+    this.ports.observe(this.portIndex)
   }
 
   /** Runs `fn` all-or-nothing: when it throws, every row it wrote is as it was. Nests. */
@@ -70,7 +75,7 @@ export class NetworkState {
     switch (resource) {
       case 'network': return owned(this.networks.values())
       case 'subnet': return owned(this.subnets.values())
-      case 'port': return owned(this.ports.values())
+      case 'port': return this.portIndex.portCount(projectId)
       case 'security_group': return owned(this.securityGroups.values())
       case 'security_group_rule': return owned(this.rules.values())
       default: return 0
@@ -98,11 +103,12 @@ export class NetworkState {
   }
 
   isMacInUse (mac: string): boolean {
-    return this.ports.find(p => p.macAddress === mac) !== undefined
+    return this.portIndex.isMacInUse(mac)
   }
 
   /** True when an address is taken on a subnet. */
   isIpAllocated (subnetId: string, ip: string): boolean {
-    return this.ports.find(p => p.fixedIps.some(f => f.subnetId === subnetId && f.ipAddress === ip)) !== undefined
+    const value = parseIp(ip)?.value
+    return value !== undefined && this.portIndex.holderOf(subnetId, value) !== undefined
   }
 }
