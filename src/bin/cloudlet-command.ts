@@ -10,6 +10,7 @@ import { DEFAULT_CLOUDLET_CONFIG } from '../emulator/cloudlet-config.ts'
 import type { CloudletConfig } from '../emulator/cloudlet-config.ts'
 import { createLogger } from '../runtime/logger.ts'
 import { nonNegativeInt, port, positiveInt, positiveNumber } from './options.ts'
+import { untilSignal } from './signals.ts'
 
 interface CloudletOptions {
   host: string
@@ -111,16 +112,4 @@ export function cloudletCommand (): Command {
       await untilSignal()
       await running.stop()
     })
-}
-
-async function untilSignal (): Promise<void> {
-  await new Promise<void>(resolve => {
-    const stop = (): void => {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-      resolve()
-    }
-    process.on('SIGINT', stop)
-    process.on('SIGTERM', stop)
-  })
 }

@@ -11,6 +11,7 @@ import { startCloudletProcess } from '../agent/cloudlet-process.ts'
 import { DEFAULT_CLOUDLET_CONFIG } from '../emulator/cloudlet-config.ts'
 import { createLogger } from '../runtime/logger.ts'
 import { port } from './options.ts'
+import { untilSignal } from './signals.ts'
 
 interface UpOptions {
   host: string
@@ -53,10 +54,7 @@ export function upCommand (): Command {
         `Admin user: ${config.admin.user} / ${config.admin.password}, project ${config.admin.project}. Ctrl-C stops it.`,
         ''
       ].join('\n'))
-      await new Promise<void>(resolve => {
-        process.once('SIGINT', () => { resolve() })
-        process.once('SIGTERM', () => { resolve() })
-      })
+      await untilSignal()
       await running.stop()
     })
 }

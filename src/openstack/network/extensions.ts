@@ -13,6 +13,10 @@ export interface NetworkExtension {
 
 const ext = (alias: string, name: string, description: string, updated: string): NetworkExtension => ({ alias, name, description, updated })
 
+/**
+ * The extensions this Neutron serves. `router` is not among them: routers and floating IPs are
+ * not emulated, and advertising them would send clients to a 404.
+ */
 export const NETWORK_EXTENSIONS: readonly NetworkExtension[] = [
   ext('security-group', 'security-group', 'The security groups extension.', '2012-10-05T10:00:00-00:00'),
   ext('stateful-security-group', 'Stateful security group', 'Indicates if the security group is stateful or not', '2019-11-26T09:00:00-00:00'),
@@ -21,7 +25,6 @@ export const NETWORK_EXTENSIONS: readonly NetworkExtension[] = [
   ext('quota_details', 'Quota details management support', 'Expose functions for quotas usage statistics per project', '2017-02-10T10:00:00-00:00'),
   ext('quota-check-limit', 'Quota engine limit check', 'Support for checking the resource usage before applying a new quota limit', '2021-09-08T16:00:00-00:00'),
   ext('external-net', 'Neutron external network', 'Adds external network attribute to network resource.', '2013-01-14T10:00:00-00:00'),
-  ext('router', 'Neutron L3 Router', 'Router abstraction for basic L3 forwarding between L2 Neutron networks and access to external networks via a NAT gateway.', '2012-07-20T10:00:00-00:00'),
   ext('provider', 'Provider Network', 'Expose mapping of virtual networks to physical networks', '2012-09-07T10:00:00-00:00'),
   ext('binding', 'Port Binding', 'Expose port bindings of a virtual port to external application', '2014-02-03T10:00:00-00:00'),
   ext('port-security', 'Port Security', 'Provides port security', '2012-07-23T10:00:00-00:00'),
