@@ -260,6 +260,44 @@ describe('server lifecycle', () => {
     assert.equal(stats.running_vms, 2)
   })
 
+  it('boots on a port the user made, and leaves it, unbound, when the server goes', async () => {
+    const w = await world()
+    const port = (await w.c.call('POST', '/networking/v2.0/ports', { token: w.admin, json: { port: { network_id: w.network, name: 'mine' } } })).json().port
+    const id = (await createServer(w, w.admin, { networks: [{ port: port.id }] })).json().server.id as string
+    w.c.clock.advanceBy(1000)
+    const server = (await show(w, id)).json().server
+    assert.deepEqual(server.addresses.net1.map((a: { addr: string }) => a.addr), [port.fixed_ips[0].ip_address])
+    const bound = (await w.c.call('GET', `/networking/v2.0/ports/${port.id}`, { token: w.admin })).json().port
+    assert.equal(bound.device_id, id)
+    assert.equal(bound['binding:host_id'], 'cloudlet-host-1')
+    const again = await createServer(w, w.admin, { name: 'vm2', networks: [{ port: port.id }] })
+    assert.equal(again.status, 409)
+    assert.equal(again.json().conflictingRequest.message, `Port ${port.id} is still in use.`)
+    await w.c.call('DELETE', `/compute/v2.1/servers/${id}`, { token: w.admin })
+    w.c.clock.advanceBy(1000)
+    const kept = await w.c.call('GET', `/networking/v2.0/ports/${port.id}`, { token: w.admin })
+    assert.equal(kept.status, 200)
+    assert.equal(kept.json().port.device_id, '')
+  })
+
+  it('takes "auto" (2.37) to the one network there is, refuses it when several are, and boots with "none"', async () => {
+    const w = await world()
+    const v237 = mvHeaders('2.37')
+    const one = await createServer(w, w.admin, { networks: 'auto' }, v237)
+    assert.equal(one.status, 202)
+    w.c.clock.advanceBy(1000)
+    assert.deepEqual(Object.keys((await show(w, one.json().server.id)).json().server.addresses), ['net1'])
+    await makeNetwork(w.c, w.admin, 'net2', '10.2.0.0/24')
+    const ambiguous = await createServer(w, w.admin, { networks: 'auto' }, v237)
+    assert.equal(ambiguous.status, 409)
+    assert.equal(ambiguous.json().conflictingRequest.message, 'Multiple possible networks found, use a Network ID to be more specific.')
+    const none = await createServer(w, w.admin, { networks: 'none' }, v237)
+    w.c.clock.advanceBy(1000)
+    const bare = (await show(w, none.json().server.id)).json().server
+    assert.deepEqual(bare.addresses, {})
+    assert.equal(bare.security_groups, undefined)
+  })
+
   it('creates min_count..max_count servers with numbered names and one reservation', async () => {
     const w = await world()
     const r = await createServer(w, w.admin, { name: 'multi', min_count: 2, max_count: 3, return_reservation_id: true })
