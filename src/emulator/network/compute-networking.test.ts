@@ -14,7 +14,7 @@ import {
   FixedIpInUseError, InvalidFixedIpError, NetworkAmbiguousError, NetworkNotFoundError, NetworkRequiresSubnetError, NoMoreAddressesError,
   PortInUseError, PortLimitExceededError, PortNotFoundError, SecurityGroupNotFoundError
 } from './compute-networking.ts'
-import { NeutronClient } from './testing/neutron-client.ts'
+import { NeutronClient } from '../../../test/fixtures/neutron-client.ts'
 
 interface Fixture {
   readonly c: TestCloudlet

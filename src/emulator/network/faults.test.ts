@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { makeTestCloudlet } from '../../../test/fixtures/test-cloudlet.ts'
 import type { TestCloudlet } from '../../../test/fixtures/test-cloudlet.ts'
-import { NeutronClient } from './testing/neutron-client.ts'
+import { NeutronClient } from '../../../test/fixtures/neutron-client.ts'
 
 const KINDS = ['network.network', 'network.subnet', 'network.port', 'network.security_group', 'network.security_group_rule', 'network.quota', 'network.auto_allocated_topology']
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { makeTestCloudlet } from '../../../test/fixtures/test-cloudlet.ts'
-import { NeutronClient } from './testing/neutron-client.ts'
+import { NeutronClient } from '../../../test/fixtures/neutron-client.ts'
 
 async function setup (cidr = '10.0.0.0/24', subnetBody: Record<string, unknown> = {}): Promise<{ admin: NeutronClient, networkId: string, subnetId: string }> {
   const c = await makeTestCloudlet()

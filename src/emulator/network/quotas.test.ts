@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { makeTestCloudlet } from '../../../test/fixtures/test-cloudlet.ts'
-import { NeutronClient } from './testing/neutron-client.ts'
+import { NeutronClient } from '../../../test/fixtures/neutron-client.ts'
 
 const DEFAULTS = { network: 100, subnet: 100, port: 500, router: 10, floatingip: 50, security_group: 10, security_group_rule: 100, rbac_policy: 10, subnetpool: -1 }
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { makeTestCloudlet } from '../../../test/fixtures/test-cloudlet.ts'
 import type { TestCloudlet } from '../../../test/fixtures/test-cloudlet.ts'
-import { NeutronClient } from './testing/neutron-client.ts'
+import { NeutronClient } from '../../../test/fixtures/neutron-client.ts'
 
 interface Rule { id: string, direction: string, ethertype: string, remote_group_id: string | null, protocol: string | null, port_range_min: number | null, port_range_max: number | null, belongs_to_default_sg: boolean }
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { makeTestCloudlet } from '../../../test/fixtures/test-cloudlet.ts'
-import { NeutronClient } from './testing/neutron-client.ts'
+import { NeutronClient } from '../../../test/fixtures/neutron-client.ts'
 
 async function setup (): Promise<{ admin: NeutronClient, networkId: string }> {
   const c = await makeTestCloudlet()
