@@ -67,6 +67,8 @@ export async function startCloudletProcess (options: CloudletProcessOptions): Pr
     cloudlet,
     stop: async () => {
       await server.close()
+      // Background image work (imports, snapshots) finishes before the store it writes to closes.
+      await cloudlet.image.idle()
       await outbound.close()
       closeStore()
       if (removeImagesDir) rmSync(imagesDir, { recursive: true, force: true })
