@@ -23,6 +23,22 @@ export interface Random {
   fork(label: string): Random
 }
 
+/** Where a peer is: its id and the address its transport reaches it at. */
+export interface PeerAddress {
+  readonly id: string
+  readonly address: string
+}
+
+/**
+ * Best-effort, fire-and-forget delivery of one message to one peer: the network between agents.
+ * Never throws and never blocks for network faults (a lost message is the protocol's business);
+ * the real implementation authenticates, serialises and bounds its queues, the simulated one
+ * adds latency, loss and partitions.
+ */
+export interface Transport<M> {
+  send(to: PeerAddress, message: M): void
+}
+
 /**
  * Durable records, by kind and id, with JSON-serialisable values. Synchronous, because the
  * state machines that use it run to completion; implementations are an in-memory map and SQLite.
