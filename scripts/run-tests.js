@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the test suites with node:test through tsx. Node 20 does not expand globs, so the
 // files are listed here. Suites: unit (beside the code in src/), integration (test/integration),
-// cli (test/cli: the real `openstack` CLI and other real clients). No argument runs them all.
+// cli (test/cli: the real `openstack` CLI and other real clients), sim (test/sim: the overlay
+// simulator's acceptance scenarios with fixed seeds, about a minute). No argument runs them all.
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
@@ -9,7 +10,8 @@ import { spawnSync } from 'node:child_process'
 const suites = {
   unit: ['src', 'test/unit'],
   integration: ['test/integration'],
-  cli: ['test/cli']
+  cli: ['test/cli'],
+  sim: ['test/sim']
 }
 
 function testFiles (dir) {

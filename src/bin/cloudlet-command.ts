@@ -4,11 +4,8 @@
  */
 import { resolve } from 'node:path'
 import { Command, Option } from 'commander'
-import { writeCloudsYaml } from '../agent/clouds-yaml.ts'
-import { startCloudletProcess } from '../agent/cloudlet-process.ts'
 import { DEFAULT_CLOUDLET_CONFIG } from '../emulator/cloudlet-config.ts'
 import type { CloudletConfig } from '../emulator/cloudlet-config.ts'
-import { createLogger } from '../runtime/logger.ts'
 import { nonNegativeInt, port, positiveInt, positiveNumber } from './options.ts'
 import { untilSignal } from './signals.ts'
 
@@ -78,6 +75,10 @@ export function cloudletCommand (): Command {
         webDownloadAllowedHosts: options.webDownloadAllow,
         defaultFlavors: options.defaultFlavors
       }
+      // Loaded only when the command runs, so that `p2pstack <other command>` starts fast.
+      const { writeCloudsYaml } = await import('../agent/clouds-yaml.ts')
+      const { startCloudletProcess } = await import('../agent/cloudlet-process.ts')
+      const { createLogger } = await import('../runtime/logger.ts')
       const logger = createLogger({ level: options.logLevel, name: `cloudlet:${options.name}` })
       const running = await startCloudletProcess({
         host: options.host,

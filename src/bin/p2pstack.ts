@@ -3,7 +3,9 @@
  * subcommand lives in its own file and has --help.
  */
 import { Command } from 'commander'
+import { agentCommand } from './agent-command.ts'
 import { cloudletCommand } from './cloudlet-command.ts'
+import { simCommand } from './sim-command.ts'
 import { upCommand } from './up-command.ts'
 
 const program = new Command()
@@ -14,6 +16,8 @@ const program = new Command()
 
 program.addCommand(upCommand())
 program.addCommand(cloudletCommand())
+program.addCommand(agentCommand())
+program.addCommand(simCommand())
 
 try {
   await program.parseAsync(process.argv)

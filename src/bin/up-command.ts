@@ -6,10 +6,7 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Command, Option } from 'commander'
-import { writeCloudsYaml } from '../agent/clouds-yaml.ts'
-import { startCloudletProcess } from '../agent/cloudlet-process.ts'
 import { DEFAULT_CLOUDLET_CONFIG } from '../emulator/cloudlet-config.ts'
-import { createLogger } from '../runtime/logger.ts'
 import { port } from './options.ts'
 import { untilSignal } from './signals.ts'
 
@@ -30,6 +27,10 @@ export function upCommand (): Command {
     .option('--write-clouds-yaml <path>', 'where to write the clouds.yaml entry', 'clouds.yaml')
     .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('warn'))
     .action(async (options: UpOptions) => {
+      // Loaded only when the command runs, so that `p2pstack <other command>` starts fast.
+      const { writeCloudsYaml } = await import('../agent/clouds-yaml.ts')
+      const { startCloudletProcess } = await import('../agent/cloudlet-process.ts')
+      const { createLogger } = await import('../runtime/logger.ts')
       const dataDir = resolve(options.dataDir)
       mkdirSync(dataDir, { recursive: true })
       const config = { ...DEFAULT_CLOUDLET_CONFIG, name: 'cloudlet-1' }

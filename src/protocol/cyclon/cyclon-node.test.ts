@@ -49,7 +49,7 @@ describe('CyclonNode shuffle', () => {
     const message = sent.message as ShuffleRequest
     assert.equal(message.entries.length, config.shuffleLength)
     assert.deepEqual(message.entries[0], { ...node.descriptor, age: 0 })
-    assert.equal(message.sender.id, node.id)
+    assert.equal(message.entries[0]?.id, node.id)
     const target = before.find(e => e.id === sent.to)
     assert.ok(target !== undefined)
     assert.equal(target.age + 1, oldest, 'the shuffle goes to (one of) the oldest')

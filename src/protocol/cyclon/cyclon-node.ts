@@ -9,7 +9,9 @@
  * replaced by a fresh entry for itself — and Q answers with ℓ random entries of its own; both
  * keep what they received, filling empty slots first and then the slots of the entries they
  * sent. A Q that does not answer in time has already been dropped. Newcomers get in through an
- * introducer's random walks; a node whose cache empties joins again; leaving tells the neighbours.
+ * introducer's random walks; a node whose cache empties joins again, backing off; leaving tells
+ * the neighbours. Cache slots are updated in place and indexed by id, because the simulator
+ * runs 100,000 of these and allocation and scans were most of its time.
  */
 import { assert } from '../../core/assert.ts'
 import type { Clock, PeerAddress, Random, Transport } from '../../core/ports.ts'
@@ -30,7 +32,7 @@ export interface CyclonSelf {
   readonly metadata: PeerMetadata
 }
 
-/** What a node counts; read by metrics and by the agent's /metrics. */
+/** What a node counts; read by metrics and by the agent's status. */
 export interface CyclonStats {
   shufflesStarted: number
   shufflesCompleted: number
@@ -38,16 +40,20 @@ export interface CyclonStats {
   /** Cycles skipped because too many shuffles were still awaiting replies. */
   shufflesSkipped: number
   shuffleRequestsReceived: number
-  /** Replies whose shuffle had already timed out or never existed. */
+  /** Replies whose shuffle had timed out or never existed; their entries only fill empty slots. */
   staleReplies: number
   joinRequestsSent: number
   joinRequestsReceived: number
+  /** Join requests from a newcomer already helped within the backoff, ignored. */
+  joinRequestsRepeated: number
   joinWalksForwarded: number
   joinWalksAccepted: number
   leavesReceived: number
+  /** Messages that broke the protocol (a shuffle request without its sender first). */
+  malformed: number
 }
 
-/** A cache slot: a mutable copy kept by this node (descriptors in messages are never shared). */
+/** A cache slot, owned by this node and changed in place; messages carry copies. */
 interface Entry {
   id: AgentId
   address: string
@@ -56,11 +62,16 @@ interface Entry {
 }
 
 interface PendingShuffle {
-  readonly peer: PeerAddress
+  readonly peer: Entry
   /** The ids of the entries sent, whose slots the reply may take. */
   readonly sentIds: readonly AgentId[]
   readonly deadlineMs: number
 }
+
+/** The most newcomers an introducer remembers, to ignore their repeated join requests. */
+const RECENT_NEWCOMERS_MAX = 1024
+/** An empty cache backs off up to this many times the base backoff. */
+const REJOIN_BACKOFF_FACTOR_MAX = 16
 
 export class CyclonNode {
   readonly config: CyclonConfig
@@ -73,19 +84,26 @@ export class CyclonNode {
     staleReplies: 0,
     joinRequestsSent: 0,
     joinRequestsReceived: 0,
+    joinRequestsRepeated: 0,
     joinWalksForwarded: 0,
     joinWalksAccepted: 0,
-    leavesReceived: 0
+    leavesReceived: 0,
+    malformed: 0
   }
 
   readonly #ports: CyclonPorts
   #self: CyclonSelf
   readonly #cache: Entry[] = []
+  readonly #byId = new Map<AgentId, Entry>()
   readonly #pending = new Map<number, PendingShuffle>()
-  #nextShuffleId = 1
+  /** Scratch for drawing random entries without copying the cache. */
+  readonly #picks: number[] = []
+  #nextShuffleId: number
   #nextShuffleAtMs: number
   #contacts: readonly PeerAddress[] = []
   #nextJoinAtMs: number | null = null
+  #joinAttempts = 0
+  readonly #recentNewcomers = new Map<AgentId, number>()
   #left = false
 
   constructor (self: CyclonSelf, ports: CyclonPorts, config: CyclonConfig) {
@@ -94,6 +112,8 @@ export class CyclonNode {
     this.#self = self
     this.#ports = ports
     this.config = config
+    // Random, so that a late reply meant for a previous run of this agent matches nothing.
+    this.#nextShuffleId = 1 + ports.random.int(0x7fff_ffff)
     // A random phase, so that agents started together do not shuffle in lockstep.
     this.#nextShuffleAtMs = ports.clock.nowMs() + ports.random.int(Math.max(1, Math.floor(config.shufflePeriodMs)))
   }
@@ -109,10 +129,10 @@ export class CyclonNode {
 
   /** The cache now, as copies. */
   view (): PeerDescriptor[] {
-    return this.#cache.map(e => ({ id: e.id, address: e.address, age: e.age, metadata: e.metadata }))
+    return this.#cache.map(copy)
   }
 
-  /** The ids in the cache now (no copies; for metrics over many nodes). */
+  /** The ids in the cache now (for metrics over many nodes). */
   neighbourIds (): AgentId[] {
     return this.#cache.map(e => e.id)
   }
@@ -125,23 +145,38 @@ export class CyclonNode {
     return this.#left
   }
 
+  /** The peers whose shuffles await a reply (their entries are out of the cache until then). */
+  pendingPeers (): AgentId[] {
+    return [...this.#pending.values()].map(p => p.peer.id)
+  }
+
   /** Changes this node's metadata; its version goes up so peers replace the old description. */
   setMetadata (metadata: Omit<PeerMetadata, 'version'>): void {
     this.#self = { ...this.#self, metadata: { ...metadata, version: this.#self.metadata.version + 1 } }
   }
 
   /**
+   * Puts known peers in the cache without asking anyone, into empty slots only: a cache kept
+   * on disk across a restart, or a simulation's starting topology.
+   */
+  seed (entries: readonly PeerDescriptor[]): void {
+    this.#left = false
+    this.#merge(entries, [])
+  }
+
+  /**
    * Enters the overlay through `contacts`: an introducer, or seed agents. Seeds are also put in
-   * the cache at once (they are known peers); every contact may be asked to start join walks,
-   * one at a time, until the cache holds an entry. Calling it again replaces the contacts.
+   * the cache at once (they are known peers); one contact at a time is asked to let this node
+   * in, again and again with a growing backoff while the cache stays empty. Calling it again
+   * replaces the contacts.
    */
   join (contacts: readonly PeerAddress[], options: { seedsInCache?: boolean } = {}): void {
     this.#left = false
     this.#contacts = contacts.filter(c => c.id !== this.#self.id)
     if (options.seedsInCache === true) {
-      this.#merge(this.#contacts.map(c => ({ id: c.id as AgentId, address: c.address, age: 0, metadata: { version: -1, cloudlet: '', region: '', availabilityZone: '', labels: {}, software: '' } })), [])
+      this.#merge(this.#contacts.map(c => ({ id: c.id as AgentId, address: c.address, age: 0, metadata: UNKNOWN_METADATA })), [])
     }
-    this.#nextJoinAtMs = this.#ports.clock.nowMs()
+    this.#joinAttempts = 0
     this.#sendJoin()
   }
 
@@ -149,6 +184,7 @@ export class CyclonNode {
   leave (): void {
     for (const entry of this.#cache) this.#ports.transport.send(entry, { kind: 'Leave', id: this.#self.id })
     this.#cache.length = 0
+    this.#byId.clear()
     this.#pending.clear()
     this.#left = true
   }
@@ -177,6 +213,7 @@ export class CyclonNode {
       while (this.#nextShuffleAtMs <= now) this.#nextShuffleAtMs += this.config.shufflePeriodMs
       return
     }
+    this.#joinAttempts = 0
     if (now >= this.#nextShuffleAtMs) {
       while (this.#nextShuffleAtMs <= now) this.#nextShuffleAtMs += this.config.shufflePeriodMs
       this.#shuffle(now)
@@ -187,7 +224,7 @@ export class CyclonNode {
   onMessage (from: AgentId, message: CyclonMessage): void {
     if (this.#left) return
     switch (message.kind) {
-      case 'ShuffleRequest': return this.#onShuffleRequest(message.shuffleId, message.sender, message.entries)
+      case 'ShuffleRequest': return this.#onShuffleRequest(from, message.shuffleId, message.entries)
       case 'ShuffleReply': return this.#onShuffleReply(message.shuffleId, message.entries)
       case 'JoinRequest': return this.#onJoinRequest(message.newcomer)
       case 'JoinWalk': return this.#onJoinWalk(message.newcomer, message.ttl)
@@ -203,88 +240,145 @@ export class CyclonNode {
       return
     }
     const q = this.#removeOldest()
-    const others = this.#randomEntries(this.config.shuffleLength - 1, null)
+    const count = this.#pickRandom(this.config.shuffleLength - 1, null)
     const self = this.descriptor
+    const entries: PeerDescriptor[] = [self]
+    const sentIds: AgentId[] = []
+    for (let i = 0; i < count; i++) {
+      const entry = this.#cache[this.#picks[i] as number] as Entry
+      entries.push(copy(entry))
+      sentIds.push(entry.id)
+    }
     const shuffleId = this.#nextShuffleId++
-    this.#pending.set(shuffleId, { peer: { id: q.id, address: q.address }, sentIds: others.map(e => e.id), deadlineMs: now + this.config.replyTimeoutMs })
+    this.#pending.set(shuffleId, { peer: q, sentIds, deadlineMs: now + this.config.replyTimeoutMs })
     this.stats.shufflesStarted++
-    this.#ports.transport.send({ id: q.id, address: q.address }, { kind: 'ShuffleRequest', shuffleId, sender: self, entries: [self, ...others.map(copy)] })
+    this.#ports.transport.send(q, { kind: 'ShuffleRequest', shuffleId, entries })
   }
 
-  #onShuffleRequest (shuffleId: number, sender: PeerDescriptor, entries: readonly PeerDescriptor[]): void {
+  #onShuffleRequest (from: AgentId, shuffleId: number, entries: readonly PeerDescriptor[]): void {
+    const sender = entries[0]
+    if (sender === undefined || sender.id !== from) {
+      this.stats.malformed++
+      return
+    }
     this.stats.shuffleRequestsReceived++
-    const replied = this.#randomEntries(this.config.shuffleLength, sender.id)
-    this.#ports.transport.send({ id: sender.id, address: sender.address }, { kind: 'ShuffleReply', shuffleId, entries: replied.map(copy) })
-    this.#merge(entries, replied.map(e => e.id))
+    const count = this.#pickRandom(this.config.shuffleLength, sender.id)
+    const replied: PeerDescriptor[] = []
+    const repliedIds: AgentId[] = []
+    for (let i = 0; i < count; i++) {
+      const entry = this.#cache[this.#picks[i] as number] as Entry
+      replied.push(copy(entry))
+      repliedIds.push(entry.id)
+    }
+    this.#ports.transport.send(sender, { kind: 'ShuffleReply', shuffleId, entries: replied })
+    this.#merge(entries, repliedIds)
   }
 
   #onShuffleReply (shuffleId: number, entries: readonly PeerDescriptor[]): void {
     const pending = this.#pending.get(shuffleId)
     if (pending === undefined) {
+      // Late (its shuffle timed out) or unknown: what it brings may still fill empty slots.
       this.stats.staleReplies++
+      this.#merge(entries, [])
       return
     }
     this.#pending.delete(shuffleId)
     this.stats.shufflesCompleted++
     this.#merge(entries, pending.sentIds)
+    // Q answered, so it is alive: keep it where there is room (in a cluster of two, Q is the only peer).
+    if (this.#cache.length < this.config.cacheSize && !this.#byId.has(pending.peer.id)) {
+      pending.peer.age = 0
+      this.#insert(pending.peer)
+    }
   }
 
   #onJoinRequest (newcomer: PeerDescriptor): void {
     this.stats.joinRequestsReceived++
     if (newcomer.id === this.#self.id) return
+    const now = this.#ports.clock.nowMs()
+    const last = this.#recentNewcomers.get(newcomer.id)
+    if (last !== undefined && now - last < this.config.rejoinBackoffMs) {
+      this.stats.joinRequestsRepeated++
+      return
+    }
+    this.#rememberNewcomer(newcomer.id, now)
+    // The introducer always gives the newcomer itself: in a badly damaged overlay the walks may
+    // all die, and the newcomer still needs one live peer to shuffle with. It ages out like any entry.
+    this.#ports.transport.send(newcomer, { kind: 'JoinReply', entries: [this.descriptor] })
     if (this.#cache.length < this.config.shuffleLength) {
       // Too few neighbours to walk from: take the newcomer in directly, as the overlay's seed.
-      this.#ports.transport.send(newcomer, { kind: 'JoinReply', entries: [this.descriptor] })
       this.#merge([newcomer], [])
       if (this.#cache.length === 1) return
     }
-    for (let walk = 0; walk < this.config.cacheSize; walk++) this.#forwardWalk(newcomer, this.config.joinWalkLength)
+    for (let walk = 0; walk < this.config.cacheSize; walk++) {
+      if (this.config.joinWalkLength === 0) this.#onJoinWalk(newcomer, 0)
+      else this.#forwardWalk(newcomer, this.config.joinWalkLength - 1)
+    }
   }
 
   #onJoinWalk (newcomer: PeerDescriptor, ttl: number): void {
     if (newcomer.id === this.#self.id) return
-    const existing = this.#cache.findIndex(e => e.id === newcomer.id)
+    const known = this.#byId.get(newcomer.id)
     // A walk goes on while it has hops left; one that ends where the newcomer already is goes on
     // a little further (ttl below 0, up to joinWalkLength more hops), so walks land apart.
-    const goesOn = ttl > 0 || (existing >= 0 && ttl > -this.config.joinWalkLength)
-    if (goesOn && this.#cache.some(e => e.id !== newcomer.id)) {
+    const goesOn = ttl > 0 || (known !== undefined && ttl > -this.config.joinWalkLength)
+    if (goesOn && this.#cache.length > (known === undefined ? 0 : 1)) {
       this.#forwardWalk(newcomer, ttl - 1)
       return
     }
     this.stats.joinWalksAccepted++
-    if (existing >= 0 || this.#cache.length < this.config.cacheSize) {
-      if (existing < 0) this.#cache.push(fromDescriptor({ ...newcomer, age: 0 }))
+    if (known !== undefined || this.#cache.length < this.config.cacheSize) {
+      if (known === undefined) this.#insert(fromDescriptor(newcomer, 0))
       this.#ports.transport.send(newcomer, { kind: 'JoinReply', entries: [this.descriptor] })
       return
     }
-    // Swap: one of our entries goes to the newcomer, and its slot points at the newcomer.
-    const index = this.#ports.random.int(this.#cache.length)
-    const given = this.#cache[index] as Entry
-    this.#cache[index] = fromDescriptor({ ...newcomer, age: 0 })
-    this.#ports.transport.send(newcomer, { kind: 'JoinReply', entries: [copy(given)] })
+    // Swap: one of our entries goes to the newcomer, and its slot now points at the newcomer.
+    const slot = this.#cache[this.#ports.random.int(this.#cache.length)] as Entry
+    const given = copy(slot)
+    this.#byId.delete(slot.id)
+    assign(slot, newcomer, 0)
+    this.#byId.set(slot.id, slot)
+    this.#ports.transport.send(newcomer, { kind: 'JoinReply', entries: [given] })
   }
 
   #forwardWalk (newcomer: PeerDescriptor, ttl: number): void {
-    const candidates = this.#cache.filter(e => e.id !== newcomer.id)
-    if (candidates.length === 0) return
-    const next = candidates[this.#ports.random.int(candidates.length)] as Entry
+    const n = this.#cache.length
+    if (n === 0 || (n === 1 && this.#cache[0]?.id === newcomer.id)) return
+    let next: Entry
+    do next = this.#cache[this.#ports.random.int(n)] as Entry
+    while (next.id === newcomer.id)
     this.stats.joinWalksForwarded++
     this.#ports.transport.send(next, { kind: 'JoinWalk', newcomer, ttl })
   }
 
   #onLeave (id: AgentId): void {
     this.stats.leavesReceived++
-    const index = this.#cache.findIndex(e => e.id === id)
-    if (index >= 0) this.#cache.splice(index, 1)
+    const entry = this.#byId.get(id)
+    if (entry === undefined) return
+    this.#byId.delete(id)
+    this.#cache.splice(this.#cache.indexOf(entry), 1)
   }
 
   #sendJoin (): void {
     const contacts = this.#contacts
-    this.#nextJoinAtMs = this.#ports.clock.nowMs() + this.config.rejoinBackoffMs
+    const now = this.#ports.clock.nowMs()
+    // Exponential backoff with jitter, so a crowd of empty caches does not storm the introducer.
+    const factor = Math.min(2 ** this.#joinAttempts, REJOIN_BACKOFF_FACTOR_MAX)
+    const base = this.config.rejoinBackoffMs * factor
+    this.#nextJoinAtMs = now + base / 2 + this.#ports.random.int(Math.max(1, Math.floor(base)))
+    this.#joinAttempts++
     if (contacts.length === 0) return
     const contact = contacts[this.#ports.random.int(contacts.length)] as PeerAddress
     this.stats.joinRequestsSent++
     this.#ports.transport.send(contact, { kind: 'JoinRequest', newcomer: this.descriptor })
+  }
+
+  #rememberNewcomer (id: AgentId, now: number): void {
+    if (this.#recentNewcomers.size >= RECENT_NEWCOMERS_MAX) {
+      for (const [known, at] of this.#recentNewcomers) if (now - at >= this.config.rejoinBackoffMs) this.#recentNewcomers.delete(known)
+      if (this.#recentNewcomers.size >= RECENT_NEWCOMERS_MAX) this.#recentNewcomers.clear()
+    }
+    this.#recentNewcomers.set(id, now)
   }
 
   /**
@@ -292,10 +386,10 @@ export class CyclonNode {
    * description, of a known peer updates it), empty slots first, then the slots of `sentIds`.
    */
   #merge (received: readonly PeerDescriptor[], sentIds: readonly AgentId[]): void {
-    const replaceable = [...sentIds]
+    let replaceable = 0
     for (const incoming of received) {
       if (incoming.id === this.#self.id) continue
-      const known = this.#cache.find(e => e.id === incoming.id)
+      const known = this.#byId.get(incoming.id)
       if (known !== undefined) {
         if (incoming.age < known.age) {
           known.age = incoming.age
@@ -305,27 +399,33 @@ export class CyclonNode {
         continue
       }
       if (this.#cache.length < this.config.cacheSize) {
-        this.#cache.push(fromDescriptor(incoming))
+        this.#insert(fromDescriptor(incoming, incoming.age))
         continue
       }
-      while (replaceable.length > 0) {
-        const index = this.#cache.findIndex(e => e.id === replaceable[0])
-        replaceable.shift()
-        if (index >= 0) {
-          this.#cache[index] = fromDescriptor(incoming)
+      while (replaceable < sentIds.length) {
+        const slot = this.#byId.get(sentIds[replaceable++] as AgentId)
+        if (slot !== undefined) {
+          this.#byId.delete(slot.id)
+          assign(slot, incoming, incoming.age)
+          this.#byId.set(slot.id, slot)
           break
         }
       }
     }
   }
 
+  #insert (entry: Entry): void {
+    this.#cache.push(entry)
+    this.#byId.set(entry.id, entry)
+  }
+
   /** Removes and returns the oldest entry (ties broken at random). */
   #removeOldest (): Entry {
-    let oldest = -1
-    let ties = 0
-    for (let i = 0; i < this.#cache.length; i++) {
+    let oldest = 0
+    let ties = 1
+    for (let i = 1; i < this.#cache.length; i++) {
       const age = (this.#cache[i] as Entry).age
-      const best = oldest < 0 ? -1 : (this.#cache[oldest] as Entry).age
+      const best = (this.#cache[oldest] as Entry).age
       if (age > best) {
         oldest = i
         ties = 1
@@ -333,29 +433,45 @@ export class CyclonNode {
         oldest = i
       }
     }
-    const [entry] = this.#cache.splice(oldest, 1)
-    return entry as Entry
+    const entry = this.#cache[oldest] as Entry
+    const last = this.#cache.pop() as Entry
+    if (last !== entry) this.#cache[oldest] = last
+    this.#byId.delete(entry.id)
+    return entry
   }
 
-  /** Up to `count` distinct random entries, not `excluded` (a partial Fisher–Yates over indexes). */
-  #randomEntries (count: number, excluded: AgentId | null): Entry[] {
-    const pool = excluded === null ? [...this.#cache] : this.#cache.filter(e => e.id !== excluded)
-    const n = Math.min(count, pool.length)
+  /**
+   * Draws up to `count` distinct random cache indexes, not the one of `excluded`, into #picks
+   * (a partial Fisher–Yates over indexes); returns how many were drawn.
+   */
+  #pickRandom (count: number, excluded: AgentId | null): number {
+    const picks = this.#picks
+    picks.length = 0
+    for (let i = 0; i < this.#cache.length; i++) if ((this.#cache[i] as Entry).id !== excluded) picks.push(i)
+    const n = Math.min(count, picks.length)
     for (let i = 0; i < n; i++) {
-      const j = i + this.#ports.random.int(pool.length - i)
-      const t = pool[i] as Entry
-      pool[i] = pool[j] as Entry
-      pool[j] = t
+      const j = i + this.#ports.random.int(picks.length - i)
+      const t = picks[i] as number
+      picks[i] = picks[j] as number
+      picks[j] = t
     }
-    pool.length = n
-    return pool
+    return n
   }
 }
+
+const UNKNOWN_METADATA: PeerMetadata = { version: -1, cloudlet: '', region: '', availabilityZone: '', labels: {}, software: '' }
 
 function copy (entry: Entry): PeerDescriptor {
   return { id: entry.id, address: entry.address, age: entry.age, metadata: entry.metadata }
 }
 
-function fromDescriptor (descriptor: PeerDescriptor): Entry {
-  return { id: descriptor.id, address: descriptor.address, age: descriptor.age, metadata: descriptor.metadata }
+function fromDescriptor (descriptor: PeerDescriptor, age: number): Entry {
+  return { id: descriptor.id, address: descriptor.address, age, metadata: descriptor.metadata }
+}
+
+function assign (slot: Entry, descriptor: PeerDescriptor, age: number): void {
+  slot.id = descriptor.id
+  slot.address = descriptor.address
+  slot.age = age
+  slot.metadata = descriptor.metadata
 }

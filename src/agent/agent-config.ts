@@ -1,0 +1,201 @@
+/**
+ * The agent's configuration file (YAML), its schema and its loading: who the agent is, where it
+ * listens and how peers reach it, how agents authenticate each other, and the overlay's
+ * settings (contacts, Cyclon parameters, metadata, transport limits). Sections are per
+ * concern, so later ones (the cloudlet proxy, state) are added beside `overlay` without
+ * touching it. Unknown fields are refused, so a typo is an error, not a silent default; every
+ * error names the field. Relative file paths are taken from the config file's directory.
+ */
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { parse, YAMLParseError } from 'yaml'
+import { z } from 'zod'
+import { cyclonConfigProblems, LARGE_CLUSTER_CYCLON_CONFIG, SMALL_CLUSTER_CYCLON_CONFIG } from '../protocol/cyclon/cyclon-config.ts'
+import type { CyclonConfig } from '../protocol/cyclon/cyclon-config.ts'
+import { CLUSTER_KEY_MIN_LENGTH } from '../runtime/peer-cluster-key.ts'
+import { peerAddressSchema, peerIdSchema } from '../runtime/peer-envelope.ts'
+import { DEFAULT_MAX_PEER_BODY_BYTES, DEFAULT_TIMESTAMP_WINDOW_MS } from '../runtime/peer-message-handler.ts'
+import type { PeerTlsMaterial } from '../runtime/peer-tls-server.ts'
+import { OVERLAY_MESSAGE_LIMITS } from './overlay-message-schema.ts'
+
+const L = OVERLAY_MESSAGE_LIMITS
+const positiveMs = z.number().positive()
+const count = z.int().min(1)
+
+/** An introducer is often known by its address alone; its id then only names it in logs. */
+const introducerSchema = z.strictObject({
+  id: peerIdSchema.optional(),
+  address: peerAddressSchema
+})
+
+/** Seeds go into the cache as they are, so their ids must be their real ones. */
+const seedSchema = z.strictObject({
+  id: peerIdSchema,
+  address: peerAddressSchema
+})
+
+const cyclonSchema = z.strictObject({
+  /** Which defaults the other fields override: `small` (tens of cloudlets) or `large` (thousands). */
+  preset: z.enum(['small', 'large']).default('small'),
+  cacheSize: count.optional(),
+  shuffleLength: count.optional(),
+  shufflePeriodMs: positiveMs.optional(),
+  replyTimeoutMs: positiveMs.optional(),
+  joinWalkLength: z.int().min(0).max(L.maxWalkTtl).optional(),
+  rejoinBackoffMs: positiveMs.optional(),
+  maxPendingShuffles: count.optional()
+})
+
+const transportSchema = z.strictObject({
+  connectTimeoutMs: positiveMs.default(1_000),
+  requestTimeoutMs: positiveMs.default(2_000),
+  queueLimitPerPeer: count.default(16),
+  concurrencyPerPeer: count.default(2),
+  maxPeers: count.default(256),
+  keepAliveMs: positiveMs.default(10_000),
+  timestampWindowMs: positiveMs.default(DEFAULT_TIMESTAMP_WINDOW_MS),
+  maxBodyBytes: count.default(DEFAULT_MAX_PEER_BODY_BYTES),
+  maxNonces: count.default(65_536)
+})
+
+const text = z.string().max(L.textLength)
+
+const metadataSchema = z.strictObject({
+  cloudlet: text.default(''),
+  region: text.default(''),
+  availabilityZone: text.default(''),
+  labels: z.record(z.string().min(1).max(L.labelKeyLength), z.string().max(L.labelValueLength))
+    .refine(labels => Object.keys(labels).length <= L.labelCount, `at most ${L.labelCount} labels`)
+    .default({})
+})
+
+const agentConfigFileSchema = z.strictObject({
+  id: peerIdSchema,
+  listen: z.strictObject({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.int().min(0).max(65_535)
+  }),
+  /** How peers reach this agent; by default the listening URL (which needs a specific host). */
+  advertisedAddress: peerAddressSchema.optional(),
+  security: z.strictObject({
+    clusterKey: z.string().min(CLUSTER_KEY_MIN_LENGTH).optional(),
+    clusterKeyFile: z.string().min(1).optional(),
+    tls: z.strictObject({ caFile: z.string().min(1), certFile: z.string().min(1), keyFile: z.string().min(1) }).optional()
+  }).refine(s => !(s.clusterKey !== undefined && s.clusterKeyFile !== undefined), 'give clusterKey or clusterKeyFile, not both')
+    .refine(s => s.clusterKey !== undefined || s.clusterKeyFile !== undefined || s.tls !== undefined, 'agents must authenticate each other: give clusterKey, clusterKeyFile or tls'),
+  overlay: z.strictObject({
+    introducer: introducerSchema.optional(),
+    seeds: z.array(seedSchema).max(64).default([]),
+    cyclon: cyclonSchema.prefault({}),
+    metadata: metadataSchema.prefault({}),
+    transport: transportSchema.prefault({})
+  }).prefault({})
+})
+
+type AgentConfigFile = z.infer<typeof agentConfigFileSchema>
+
+export interface PeerContact {
+  readonly id: string
+  readonly address: string
+}
+
+/** A checked configuration, with its defaults filled in and its secrets read. */
+export interface AgentConfig {
+  readonly id: string
+  readonly listen: { readonly host: string, readonly port: number }
+  readonly advertisedAddress: string | null
+  readonly security: {
+    readonly clusterKey: string | null
+    readonly tls: PeerTlsMaterial | null
+  }
+  readonly overlay: {
+    readonly introducer: PeerContact | null
+    readonly seeds: readonly PeerContact[]
+    readonly cyclon: CyclonConfig
+    readonly metadata: AgentConfigFile['overlay']['metadata']
+    readonly transport: AgentConfigFile['overlay']['transport']
+  }
+}
+
+export class AgentConfigError extends Error {
+  readonly code = 'P2P_ERR_CONFIG_INVALID'
+}
+
+/** Reads, parses and checks a config file; relative paths in it are from its directory. */
+export function loadAgentConfig (path: string): AgentConfig {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new AgentConfigError(`${path}: cannot read the file (${(error as Error).message})`)
+  }
+  return parseAgentConfig(text, { source: path, baseDir: dirname(resolve(path)) })
+}
+
+/** Parses and checks a config from YAML text; `source` names it in errors. */
+export function parseAgentConfig (yamlText: string, options: { source: string, baseDir: string }): AgentConfig {
+  const fail = (problems: string[]): never => {
+    throw new AgentConfigError(`${options.source}: invalid configuration:\n${problems.map(p => `  - ${p}`).join('\n')}`)
+  }
+  let document: unknown
+  try {
+    document = parse(yamlText)
+  } catch (error) {
+    if (error instanceof YAMLParseError) fail([`not valid YAML: ${error.message.split('\n')[0] ?? ''}`])
+    throw error
+  }
+  const result = agentConfigFileSchema.safeParse(document ?? {})
+  if (!result.success) fail(result.error.issues.map(i => `${i.path.length === 0 ? '(top level)' : i.path.map(String).join('.')}: ${i.message}`))
+  const file = (result as { data: AgentConfigFile }).data
+
+  const { preset, ...overrides } = file.overlay.cyclon
+  const cyclon: CyclonConfig = { ...(preset === 'large' ? LARGE_CLUSTER_CYCLON_CONFIG : SMALL_CLUSTER_CYCLON_CONFIG), ...definedOnly(overrides) }
+  const problems = cyclonConfigProblems(cyclon).map(p => `overlay.cyclon: ${p}`)
+  if (file.advertisedAddress === undefined && ['0.0.0.0', '::', '[::]'].includes(file.listen.host)) {
+    problems.push('advertisedAddress: required when listen.host is a wildcard address (peers cannot reach 0.0.0.0)')
+  }
+  const tlsFiles = file.security.tls
+  if (tlsFiles !== undefined && file.advertisedAddress !== undefined && !file.advertisedAddress.startsWith('https:')) {
+    problems.push('advertisedAddress: must be an https:// URL when security.tls is set')
+  }
+  if (tlsFiles === undefined && file.advertisedAddress !== undefined && !file.advertisedAddress.startsWith('http:')) {
+    problems.push('advertisedAddress: must be an http:// URL without security.tls')
+  }
+  const read = (field: string, relative: string): string => {
+    const full = resolve(options.baseDir, relative)
+    try {
+      return readFileSync(full, 'utf8')
+    } catch (error) {
+      problems.push(`${field}: cannot read ${full} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+      return ''
+    }
+  }
+  let clusterKey = file.security.clusterKey ?? null
+  if (file.security.clusterKeyFile !== undefined) {
+    clusterKey = read('security.clusterKeyFile', file.security.clusterKeyFile).trim()
+    if (clusterKey.length > 0 && clusterKey.length < CLUSTER_KEY_MIN_LENGTH) problems.push(`security.clusterKeyFile: the key needs at least ${CLUSTER_KEY_MIN_LENGTH} characters`)
+  }
+  const tls = tlsFiles === undefined
+    ? null
+    : { ca: read('security.tls.caFile', tlsFiles.caFile), cert: read('security.tls.certFile', tlsFiles.certFile), key: read('security.tls.keyFile', tlsFiles.keyFile) }
+  if (problems.length > 0) fail(problems)
+
+  const contact = (c: { id?: string | undefined, address: string }): PeerContact => ({ id: c.id ?? c.address, address: c.address })
+  return {
+    id: file.id,
+    listen: file.listen,
+    advertisedAddress: file.advertisedAddress ?? null,
+    security: { clusterKey, tls },
+    overlay: {
+      introducer: file.overlay.introducer === undefined ? null : contact(file.overlay.introducer),
+      seeds: file.overlay.seeds.map(contact),
+      cyclon,
+      metadata: file.overlay.metadata,
+      transport: file.overlay.transport
+    }
+  }
+}
+
+function definedOnly<T extends object> (value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> }
+}

@@ -1,0 +1,199 @@
+/**
+ * `p2pstack sim`: runs a named overlay scenario in the simulator (src/sim), prints a summary
+ * with every acceptance check, and writes summary.json (deterministic: the same seed writes the
+ * same bytes), run.json (wall time, events per second, memory per agent, the machine) and one
+ * SVG chart per metric. A failed check or a broken invariant exits 1 and prints the seed and
+ * the command that replays the run. The simulator does no I/O; this file does it all.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { arch, cpus, platform, totalmem } from 'node:os'
+import { join, resolve } from 'node:path'
+import { Command } from 'commander'
+import { overlaySimulationConfigProblems } from '../sim/overlay-simulation-config.ts'
+import { overlayCharts } from '../sim/report/overlay-charts.ts'
+import { scenarioReportText } from '../sim/report/scenario-report-text.ts'
+import { OVERLAY_SCENARIO_NAMES, overlayScenario, scenarioDescriptions } from '../sim/scenarios/overlay-scenarios.ts'
+import type { OverlayScenario } from '../sim/scenarios/overlay-scenarios.ts'
+import { replayCommand } from '../sim/scenarios/replay-command.ts'
+import { runOverlayScenario } from '../sim/scenarios/run-scenario.ts'
+import type { ScenarioReport } from '../sim/scenarios/run-scenario.ts'
+import { positiveInt } from './options.ts'
+
+interface SimOptions {
+  scenario: string
+  agents?: number
+  cycles?: number
+  seed?: string
+  cacheSize?: number
+  shuffleLength?: number
+  out?: string
+  progress: boolean
+}
+
+/** What a run cost on this machine; not deterministic, so kept out of summary.json. */
+interface RunFigures {
+  /** Setup, simulation and measurements, without the memory measurement's own garbage collection. */
+  readonly wallSeconds: number
+  /** Creating the agents, planting the caches, measuring the random graph. */
+  readonly setupSeconds: number
+  /** Running the events (the protocol, the network, the event queue). */
+  readonly simulateSeconds: number
+  /** Measuring the overlay at the end of every cycle. */
+  readonly measureSeconds: number
+  readonly events: number
+  /** Events over the simulation time alone. */
+  readonly eventsPerSecond: number
+  readonly heapBytesPerAgent: number | null
+  readonly cacheBytesPerAgent: number | null
+  readonly heapBytesPerAgentBeyondCache: number | null
+  readonly gcExposed: boolean
+}
+
+export function simCommand (): Command {
+  return new Command('sim')
+    .description('Run an overlay scenario in the simulator: the real Cyclon code, in virtual time, over a simulated network.')
+    .requiredOption('--scenario <name>', `one of: ${OVERLAY_SCENARIO_NAMES.join(', ')}`)
+    .option('--agents <n>', 'number of agents (default: the scenario\'s)', positiveInt)
+    .option('--cycles <k>', 'cycles to run, one shuffle period each (default: the scenario\'s)', positiveInt)
+    .option('--seed <seed>', 'seed of every random stream (default: 1)')
+    .option('--cache-size <c>', 'Cyclon cacheSize (default: the scenario\'s)', positiveInt)
+    .option('--shuffle-length <l>', 'Cyclon shuffleLength (default: the scenario\'s)', positiveInt)
+    .option('--out <dir>', 'where summary.json, run.json and the SVG charts go (default: sim-results/<scenario>-seed-<seed>)')
+    .option('--no-progress', 'do not print progress on stderr')
+    .addHelpText('after', [
+      '',
+      'Scenarios:',
+      ...scenarioDescriptions().map(s => `  ${s.name.padEnd(13)} ${s.description}`),
+      '',
+      'Memory per agent is measured only when node runs with --expose-gc, e.g.',
+      '  node --expose-gc bin/p2pstack.js sim --scenario scale'
+    ].join('\n'))
+    .action((options: SimOptions) => {
+      const scenario = overlayScenario(options.scenario, {
+        ...(options.agents === undefined ? {} : { agents: options.agents }),
+        ...(options.cycles === undefined ? {} : { cycles: options.cycles }),
+        ...(options.seed === undefined ? {} : { seed: options.seed }),
+        ...(options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize }),
+        ...(options.shuffleLength === undefined ? {} : { shuffleLength: options.shuffleLength })
+      })
+      if (scenario === undefined) throw new Error(`unknown scenario "${options.scenario}"; scenarios: ${OVERLAY_SCENARIO_NAMES.join(', ')}`)
+      const problems = overlaySimulationConfigProblems(scenario.config)
+      if (problems.length > 0) throw new Error(`cannot run ${scenario.name}: ${problems.join('; ')}`)
+      const out = resolve(options.out ?? join('sim-results', `${scenario.name}-seed-${scenario.config.seed}`))
+      const replay = replayCommand(scenario)
+      let run: { report: ScenarioReport, figures: RunFigures }
+      try {
+        run = runMeasured(scenario, options.progress)
+      } catch (error) {
+        process.stderr.write(`p2pstack sim: the simulation stopped: ${(error as Error).message}\nseed ${scenario.config.seed}; replay with:\n  ${replay}\n`)
+        process.exitCode = 1
+        return
+      }
+      const { report, figures } = run
+      writeOutputs(out, scenario, report, figures, replay)
+      process.stdout.write(scenarioReportText(report))
+      process.stdout.write([
+        `wall time ${figures.wallSeconds.toFixed(1)} s (setup ${figures.setupSeconds.toFixed(1)} s, events ${figures.simulateSeconds.toFixed(1)} s, measurements ${figures.measureSeconds.toFixed(1)} s), ${Math.round(figures.eventsPerSecond)} events/s` +
+          (figures.heapBytesPerAgent === null
+            ? ' (memory not measured: run node with --expose-gc)'
+            : `, heap ${Math.round(figures.heapBytesPerAgent)} B per agent (cache ${Math.round(figures.cacheBytesPerAgent ?? 0)} B, beyond it ${Math.round(figures.heapBytesPerAgentBeyondCache ?? 0)} B)`),
+        `written to ${out}`,
+        ''
+      ].join('\n'))
+      if (!report.passed) {
+        process.stdout.write(`FAILED: seed ${scenario.config.seed}; replay with:\n  ${replay}\n`)
+        process.exitCode = 1
+      }
+    })
+}
+
+function runMeasured (scenario: OverlayScenario, progress: boolean): { report: ScenarioReport, figures: RunFigures } {
+  const gc = (globalThis as { gc?: () => void }).gc
+  const { agents, cycles } = scenario.config
+  const cacheBytesPerAgent = gc === undefined ? null : measureCacheBytes(scenario.config.cyclon.cacheSize, gc)
+  gc?.()
+  const heapBefore = process.memoryUsage().heapUsed
+  let heapAtEnd: number | null = null
+  const started = performance.now()
+  let mark = started
+  let setupMs = 0
+  let simulateMs = 0
+  let measureMs = 0
+  const report = runOverlayScenario(scenario, {
+    started: () => {
+      setupMs = performance.now() - mark
+      mark = performance.now()
+    },
+    simulated: cycle => {
+      simulateMs += performance.now() - mark
+      mark = performance.now()
+      if (cycle === cycles && gc !== undefined) {
+        // The simulation is alive and between events: its whole state is on the heap.
+        gc()
+        heapAtEnd = process.memoryUsage().heapUsed
+        mark = performance.now()
+      }
+    },
+    measured: metrics => {
+      measureMs += performance.now() - mark
+      mark = performance.now()
+      if (progress && (metrics.cycle % Math.max(1, Math.round(cycles / 10)) === 0 || metrics.cycle === 1)) {
+        process.stderr.write(`cycle ${metrics.cycle}/${cycles}  ${((mark - started) / 1000).toFixed(1)} s  in-degree std ${metrics.inDegreeStd.toFixed(3)}  dead links ${metrics.deadLinkFraction.toFixed(4)}\n`)
+      }
+    }
+  })
+  const heapBytesPerAgent = heapAtEnd === null ? null : (heapAtEnd - heapBefore) / agents
+  return {
+    report,
+    figures: {
+      wallSeconds: (setupMs + simulateMs + measureMs) / 1000,
+      setupSeconds: setupMs / 1000,
+      simulateSeconds: simulateMs / 1000,
+      measureSeconds: measureMs / 1000,
+      events: report.result.events,
+      eventsPerSecond: report.result.events / (simulateMs / 1000),
+      heapBytesPerAgent,
+      cacheBytesPerAgent,
+      heapBytesPerAgentBeyondCache: heapBytesPerAgent === null || cacheBytesPerAgent === null ? null : heapBytesPerAgent - cacheBytesPerAgent,
+      gcExposed: gc !== undefined
+    }
+  }
+}
+
+/**
+ * The heap a full cache takes, measured rather than guessed: arrays of `cacheSize` objects of
+ * the same shape as CyclonNode's entries, built the same way (pushed one by one).
+ */
+function measureCacheBytes (cacheSize: number, gc: () => void): number {
+  const count = 20_000
+  const metadata = { version: 1, cloudlet: 'c', region: 'r', availabilityZone: 'a', labels: {}, software: 's' }
+  gc()
+  const before = process.memoryUsage().heapUsed
+  const caches: Array<Array<{ id: string, address: string, age: number, metadata: typeof metadata }>> = []
+  for (let i = 0; i < count; i++) {
+    const cache: Array<{ id: string, address: string, age: number, metadata: typeof metadata }> = []
+    for (let k = 0; k < cacheSize; k++) cache.push({ id: 'agent', address: 'sim://agent', age: k, metadata })
+    caches.push(cache)
+  }
+  gc()
+  const bytes = (process.memoryUsage().heapUsed - before) / count
+  caches.length = 0
+  return bytes
+}
+
+function writeOutputs (out: string, scenario: OverlayScenario, report: ScenarioReport, figures: RunFigures, replay: string): void {
+  mkdirSync(out, { recursive: true })
+  const summary = {
+    scenario: report.scenario,
+    description: report.description,
+    seed: scenario.config.seed,
+    replay,
+    passed: report.passed,
+    checks: report.checks,
+    ...report.result
+  }
+  writeFileSync(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n')
+  const machine = { node: process.version, platform: platform(), arch: arch(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryBytes: totalmem() }
+  writeFileSync(join(out, 'run.json'), JSON.stringify({ scenario: report.scenario, seed: scenario.config.seed, agents: scenario.config.agents, cycles: scenario.config.cycles, ...figures, machine }, null, 2) + '\n')
+  for (const chart of overlayCharts(report.result)) writeFileSync(join(out, chart.fileName), chart.svg)
+}
