@@ -1,8 +1,8 @@
 /**
  * The agent's configuration file (YAML), its schema and its loading: who the agent is, where it
  * listens and how peers reach it, how agents authenticate each other, and the overlay's
- * settings (contacts, Cyclon parameters, metadata, transport limits). Sections are per
- * concern, so later ones (the cloudlet proxy, state) are added beside `overlay` without
+ * settings (contacts, Cyclon parameters, metadata, transport limits), placement's policy, and
+ * the cloudlet behind the agent. Sections are per concern, so later ones (the cloudlet proxy, state) are added beside `overlay` without
  * touching it. Unknown fields are refused, so a typo is an error, not a silent default; every
  * error names the field. Relative file paths are taken from the config file's directory.
  */
@@ -12,6 +12,8 @@ import { parse, YAMLParseError } from 'yaml'
 import { z } from 'zod'
 import { cyclonConfigProblems, LARGE_CLUSTER_CYCLON_CONFIG, SMALL_CLUSTER_CYCLON_CONFIG } from '../protocol/cyclon/cyclon-config.ts'
 import type { CyclonConfig } from '../protocol/cyclon/cyclon-config.ts'
+import { DEFAULT_PLACEMENT_CONFIG, placementConfigProblems } from '../protocol/placement/placement-config.ts'
+import type { PlacementConfig, PlacementPolicy } from '../protocol/placement/placement-config.ts'
 import { CLUSTER_KEY_MIN_LENGTH } from '../runtime/peer-cluster-key.ts'
 import { peerAddressSchema, peerIdSchema } from '../runtime/peer-envelope.ts'
 import { DEFAULT_MAX_PEER_BODY_BYTES, DEFAULT_TIMESTAMP_WINDOW_MS } from '../runtime/peer-message-handler.ts'
@@ -58,6 +60,43 @@ const transportSchema = z.strictObject({
   maxNonces: count.default(65_536)
 })
 
+/**
+ * Placement (issue 4): `policy` is p2c (d = 2), choices (with `d`), random, round-robin or
+ * least-loaded; `loadSource` fresh (asked at decision time) or board (refreshed every
+ * loadRefreshMs); the rest override DEFAULT_PLACEMENT_CONFIG.
+ */
+const placementSchema = z.strictObject({
+  policy: z.enum(['p2c', 'choices', 'random', 'round-robin', 'least-loaded']).default('p2c'),
+  d: z.int().min(1).max(16).optional(),
+  loadSource: z.enum(['fresh', 'board']).default('fresh'),
+  sampler: z.enum(['walk', 'view']).default('walk'),
+  walkLength: z.int().min(0).max(L.maxWalkTtl).optional(),
+  walkExtraHops: z.int().min(0).max(L.maxWalkTtl).optional(),
+  samplePoolSize: z.int().min(0).max(1_024).optional(),
+  sampleMaxAgeMs: positiveMs.optional(),
+  queryTimeoutMs: positiveMs.optional(),
+  maxAttempts: count.max(16).optional(),
+  reservationTtlMs: positiveMs.optional(),
+  loadRefreshMs: count.optional(),
+  maxPendingPlacements: count.optional()
+}).refine(p => p.d === undefined || p.policy === 'choices', { message: 'd is only for policy "choices"', path: ['d'] })
+
+/**
+ * The cloudlet behind this agent: its Keystone and the admin credentials the agent uses for
+ * its own calls (for now: the load from Placement). Without it the agent has no capacity.
+ */
+const cloudletSchema = z.strictObject({
+  authUrl: z.url({ protocol: /^https?$/ }),
+  username: z.string().min(1).default('admin'),
+  password: z.string().min(1).optional(),
+  passwordFile: z.string().min(1).optional(),
+  project: z.string().min(1).default('admin'),
+  userDomain: z.string().min(1).default('Default'),
+  projectDomain: z.string().min(1).default('Default'),
+  region: z.string().min(1).optional(),
+  loadRefreshMs: positiveMs.default(2_000)
+}).refine(c => (c.password === undefined) !== (c.passwordFile === undefined), 'give password or passwordFile (one of them)')
+
 const text = z.string().max(L.textLength)
 
 const metadataSchema = z.strictObject({
@@ -89,7 +128,9 @@ const agentConfigFileSchema = z.strictObject({
     cyclon: cyclonSchema.prefault({}),
     metadata: metadataSchema.prefault({}),
     transport: transportSchema.prefault({})
-  }).prefault({})
+  }).prefault({}),
+  placement: placementSchema.prefault({}),
+  cloudlet: cloudletSchema.optional()
 })
 
 type AgentConfigFile = z.infer<typeof agentConfigFileSchema>
@@ -115,6 +156,20 @@ export interface AgentConfig {
     readonly metadata: AgentConfigFile['overlay']['metadata']
     readonly transport: AgentConfigFile['overlay']['transport']
   }
+  readonly placement: PlacementConfig
+  readonly cloudlet: CloudletConnection | null
+}
+
+/** How the agent reaches its cloudlet as its admin. */
+export interface CloudletConnection {
+  readonly authUrl: string
+  readonly username: string
+  readonly password: string
+  readonly project: string
+  readonly userDomain: string
+  readonly projectDomain: string
+  readonly region: string | null
+  readonly loadRefreshMs: number
 }
 
 export class AgentConfigError extends Error {
@@ -151,6 +206,8 @@ export function parseAgentConfig (yamlText: string, options: { source: string, b
   const { preset, ...overrides } = file.overlay.cyclon
   const cyclon: CyclonConfig = { ...(preset === 'large' ? LARGE_CLUSTER_CYCLON_CONFIG : SMALL_CLUSTER_CYCLON_CONFIG), ...definedOnly(overrides) }
   const problems = cyclonConfigProblems(cyclon).map(p => `overlay.cyclon: ${p}`)
+  const placement = placementConfig(file.placement)
+  problems.push(...placementConfigProblems(placement).map(p => `placement: ${p}`))
   if (file.advertisedAddress === undefined && ['0.0.0.0', '::', '[::]'].includes(file.listen.host)) {
     problems.push('advertisedAddress: required when listen.host is a wildcard address (peers cannot reach 0.0.0.0)')
   }
@@ -178,6 +235,19 @@ export function parseAgentConfig (yamlText: string, options: { source: string, b
   const tls = tlsFiles === undefined
     ? null
     : { ca: read('security.tls.caFile', tlsFiles.caFile), cert: read('security.tls.certFile', tlsFiles.certFile), key: read('security.tls.keyFile', tlsFiles.keyFile) }
+  const cloudletFile = file.cloudlet
+  const cloudlet: CloudletConnection | null = cloudletFile === undefined
+    ? null
+    : {
+        authUrl: cloudletFile.authUrl,
+        username: cloudletFile.username,
+        password: cloudletFile.passwordFile === undefined ? cloudletFile.password ?? '' : read('cloudlet.passwordFile', cloudletFile.passwordFile).trim(),
+        project: cloudletFile.project,
+        userDomain: cloudletFile.userDomain,
+        projectDomain: cloudletFile.projectDomain,
+        region: cloudletFile.region ?? null,
+        loadRefreshMs: cloudletFile.loadRefreshMs
+      }
   if (problems.length > 0) fail(problems)
 
   const contact = (c: { id?: string | undefined, address: string }): PeerContact => ({ id: c.id ?? c.address, address: c.address })
@@ -192,8 +262,18 @@ export function parseAgentConfig (yamlText: string, options: { source: string, b
       cyclon,
       metadata: file.overlay.metadata,
       transport: file.overlay.transport
-    }
+    },
+    placement,
+    cloudlet
   }
+}
+
+function placementConfig (file: AgentConfigFile['placement']): PlacementConfig {
+  const { policy: name, d, loadSource, sampler, ...overrides } = file
+  const policy: PlacementPolicy = name === 'p2c'
+    ? { kind: 'choices', d: 2 }
+    : name === 'choices' ? { kind: 'choices', d: d ?? 2 } : { kind: name }
+  return { ...DEFAULT_PLACEMENT_CONFIG, ...definedOnly(overrides), policy, loadSource, sampler }
 }
 
 function definedOnly<T extends object> (value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {

@@ -1,6 +1,6 @@
 /**
- * The overlay agent: one CyclonNode on the real ports — SystemClock, CryptoRandom, the HTTP
- * peer transport — with its tick loop, an HTTP(S) server for peer messages and for its status
+ * The overlay agent: one CyclonNode and one PlacementNode on the real ports — SystemClock,
+ * CryptoRandom, the HTTP peer transport — with their tick loop, an HTTP(S) server for peer messages and for its status
  * document, and an orderly stop (leave, let the goodbyes go, close). It is the composition
  * root `p2pstack agent` runs; the agent of later issues (the cloudlet proxy, state) grows
  * from it.
@@ -13,10 +13,13 @@ import { emptyResponse, jsonResponse } from '../core/http.ts'
 import type { HttpHandler } from '../core/http.ts'
 import type { Logger } from '../core/ports.ts'
 import { CyclonNode } from '../protocol/cyclon/cyclon-node.ts'
-import { CYCLON_PROTOCOL_VERSION } from '../protocol/cyclon/messages.ts'
-import type { CyclonMessage } from '../protocol/cyclon/messages.ts'
 import { agentId } from '../protocol/cyclon/peer-descriptor.ts'
+import type { CloudletLoad } from '../protocol/placement/cloudlet-load.ts'
+import { PlacementNode } from '../protocol/placement/placement-node.ts'
+import type { PlacementOutcome } from '../protocol/placement/placement-node.ts'
+import type { PlacementRequest } from '../protocol/placement/placement-request.ts'
 import { CryptoRandom } from '../runtime/crypto-random.ts'
+import { createHttpClient } from '../runtime/http-client.ts'
 import { startHttpServer } from '../runtime/http-server.ts'
 import type { RunningHttpServer } from '../runtime/http-server.ts'
 import { ClusterKey } from '../runtime/peer-cluster-key.ts'
@@ -26,8 +29,13 @@ import { PeerRejections } from '../runtime/peer-rejections.ts'
 import { startPeerHttpsServer } from '../runtime/peer-tls-server.ts'
 import { HttpPeerTransport } from '../runtime/peer-transport.ts'
 import { SystemClock } from '../runtime/system-clock.ts'
-import type { AgentConfig } from './agent-config.ts'
-import { cyclonMessageCodec } from './overlay-message-schema.ts'
+import type { AgentConfig, CloudletConnection } from './agent-config.ts'
+import { CloudletLoadMonitor } from './cloudlet-load-monitor.ts'
+import { CloudletLoadReader } from './cloudlet-load-reader.ts'
+import { KeystonePasswordTokenSource } from './keystone-token-source.ts'
+import { NO_CLOUDLET_LOAD } from './no-cloudlet-load.ts'
+import { AGENT_PROTOCOL_VERSION, agentMessageCodec, isCyclonMessage } from './peer-message-codec.ts'
+import type { AgentMessage } from './peer-message-codec.ts'
 import { overlayStatus, OVERLAY_STATUS_PATH } from './overlay-status.ts'
 import type { OverlayStatus } from './overlay-status.ts'
 import { startTickLoop } from './overlay-tick-loop.ts'
@@ -37,6 +45,12 @@ export interface OverlayAgentOptions {
   readonly logger: Logger
   /** The software version peers see in this agent's metadata. */
   readonly software?: string
+  /**
+   * This cloudlet's load, read synchronously (the caller keeps it fresh); by default it comes
+   * from the configured cloudlet's Placement (config.cloudlet). Without either the agent has no
+   * capacity: it places for others, but is never chosen.
+   */
+  readonly load?: () => CloudletLoad
 }
 
 export interface RunningOverlayAgent {
@@ -46,6 +60,16 @@ export interface RunningOverlayAgent {
   /** Where peers reach this agent (the advertised address, or `url`). */
   readonly address: string
   readonly node: CyclonNode
+  readonly placement: PlacementNode
+  /** The configured cloudlet's load, kept fresh; null without config.cloudlet (or with options.load). */
+  readonly cloudletLoad: CloudletLoadMonitor | null
+  /** Picks a cloudlet for `request` by the configured policy; the chosen one holds the capacity. */
+  place(request: PlacementRequest): Promise<PlacementOutcome>
+  /**
+   * On the chosen agent, once its cloudlet accepted the create: reads the load again (so
+   * Placement's allocation is in it) and then gives the reservation back.
+   */
+  landed(reservationId: string): Promise<void>
   status(): OverlayStatus
   /** Leaves the overlay (telling the neighbours), waits briefly for those messages, and closes everything. */
   stop(): Promise<void>
@@ -59,22 +83,24 @@ export async function startOverlayAgent (options: OverlayAgentOptions): Promise<
   const clusterKey = config.security.clusterKey === null ? null : new ClusterKey(config.security.clusterKey)
   const tls = config.security.tls
   const rejections = new PeerRejections(clock, logger)
-  const codec = cyclonMessageCodec(config.overlay.cyclon.cacheSize)
+  const codec = agentMessageCodec(config.overlay.cyclon.cacheSize)
 
-  // The server starts first (its port may be chosen by the system), so the node, which needs
-  // its address, comes after; nothing can be delivered before the node exists.
+  // The server starts first (its port may be chosen by the system), so the nodes, which need
+  // its address, come after; nothing can be delivered before they exist.
   let node: CyclonNode | null = null
+  let placer: PlacementNode | null = null
   let poke = (): void => {}
   let status = (): OverlayStatus | null => null
-  const messages = createPeerMessageHandler<CyclonMessage>({
+  const messages = createPeerMessageHandler<AgentMessage>({
     codec,
     clusterKey,
     requireCertificateIdentity: tls !== null,
     clock,
     rejections,
     deliver: (sender, message) => {
-      if (node === null) return
-      node.onMessage(agentId(sender.id), message)
+      if (node === null || placer === null) return
+      if (isCyclonMessage(message)) node.onMessage(agentId(sender.id), message)
+      else placer.onMessage(agentId(sender.id), message, sender.address)
       poke()
     },
     timestampWindowMs: transportConfig.timestampWindowMs,
@@ -87,9 +113,9 @@ export async function startOverlayAgent (options: OverlayAgentOptions): Promise<
     : await startPeerHttpsServer({ host: config.listen.host, port: config.listen.port, tls, handler, logger, onHandshakeFailure: error => { rejections.record('tls-handshake', { problem: error.message }) } })
   const address = config.advertisedAddress ?? server.url
 
-  const transport = new HttpPeerTransport<CyclonMessage>({
+  const transport = new HttpPeerTransport<AgentMessage>({
     self: { id: config.id, address },
-    protocolVersion: CYCLON_PROTOCOL_VERSION,
+    protocolVersion: AGENT_PROTOCOL_VERSION,
     clock,
     random,
     clusterKey,
@@ -110,9 +136,39 @@ export async function startOverlayAgent (options: OverlayAgentOptions): Promise<
     { clock, random, transport },
     config.overlay.cyclon
   )
+  const cloudlet = options.load === undefined && config.cloudlet !== null ? await startCloudletLoad(config.cloudlet, clock, logger) : null
+  const cloudletLoad = cloudlet?.monitor ?? null
+  const waiting = new Map<number, (outcome: PlacementOutcome) => void>()
+  const early = new Map<number, PlacementOutcome>()
+  const placement = new PlacementNode(
+    { id: agentId(config.id), address, metadata: () => cyclon.descriptor.metadata },
+    {
+      clock,
+      random,
+      transport,
+      view: () => cyclon.view(),
+      load: options.load ?? (cloudletLoad === null ? () => NO_CLOUDLET_LOAD : () => cloudletLoad.load()),
+      decided: outcome => {
+        const resolve = waiting.get(outcome.placementId)
+        if (resolve === undefined) early.set(outcome.placementId, outcome)
+        else {
+          waiting.delete(outcome.placementId)
+          resolve(outcome)
+        }
+      }
+    },
+    config.placement
+  )
   node = cyclon
-  status = () => overlayStatus({ node: cyclon, transport, rejections, authentication: { clusterKey: clusterKey !== null, mutualTls: tls !== null } })
-  const loop = startTickLoop(cyclon, { clock, logger, maxSleepMs: config.overlay.cyclon.shufflePeriodMs })
+  placer = placement
+  status = () => overlayStatus({ node: cyclon, placement, protocolVersion: AGENT_PROTOCOL_VERSION, transport, rejections, authentication: { clusterKey: clusterKey !== null, mutualTls: tls !== null } })
+  const loop = startTickLoop({
+    onTick: () => {
+      cyclon.onTick()
+      placement.onTick()
+    },
+    nextWakeupMs: () => Math.min(cyclon.nextWakeupMs(), placement.nextWakeupMs())
+  }, { clock, logger, maxSleepMs: config.overlay.cyclon.shufflePeriodMs })
   poke = loop.poke
 
   const { introducer, seeds } = config.overlay
@@ -127,16 +183,72 @@ export async function startOverlayAgent (options: OverlayAgentOptions): Promise<
     url: server.url,
     address,
     node: cyclon,
+    placement,
+    cloudletLoad,
+    place: async request => await new Promise<PlacementOutcome>(resolve => {
+      const id = placement.place(request)
+      const decided = early.get(id)
+      if (decided !== undefined) {
+        early.delete(id)
+        resolve(decided)
+      } else waiting.set(id, resolve)
+      loop.poke()
+    }),
+    landed: async reservationId => {
+      if (cloudletLoad !== null) {
+        cloudletLoad.refreshSoon()
+        await cloudletLoad.settled()
+      }
+      placement.releaseReservation(reservationId)
+    },
     status: () => status() as OverlayStatus,
     stop: async () => {
       stopping ??= (async () => {
         loop.stop()
+        cloudletLoad?.stop()
+        await cloudlet?.close()
+        for (const [placementId, resolve] of waiting) resolve({ kind: 'no-valid-host', placementId, attempts: 0, reason: 'the agent is stopping', decisionMs: 0 })
+        waiting.clear()
         cyclon.leave()
         await transport.close({ graceMs: transportConfig.connectTimeoutMs + transportConfig.requestTimeoutMs })
         await server.close()
         logger.info({ id: config.id }, 'overlay agent stopped')
       })()
       await stopping
+    }
+  }
+}
+
+/** Reads the cloudlet's load from its Placement, found through its Keystone's catalog. */
+async function startCloudletLoad (cloudlet: CloudletConnection, clock: SystemClock, logger: Logger): Promise<{ monitor: CloudletLoadMonitor, close: () => Promise<void> }> {
+  const http = createHttpClient({ connectTimeoutMs: 2_000, headersTimeoutMs: 5_000 })
+  const tokens = new KeystonePasswordTokenSource(http, clock, {
+    authUrl: cloudlet.authUrl,
+    user: cloudlet.username,
+    password: cloudlet.password,
+    project: cloudlet.project,
+    userDomain: cloudlet.userDomain,
+    projectDomain: cloudlet.projectDomain
+  })
+  // The reader finds Placement on its first read, so a cloudlet that is not up yet only delays it.
+  let reader: CloudletLoadReader | null = null
+  const monitor = new CloudletLoadMonitor({
+    source: {
+      read: async () => {
+        reader ??= new CloudletLoadReader({ http, tokens, placementUrl: await tokens.endpoint('placement', cloudlet.region === null ? {} : { region: cloudlet.region }) })
+        return await reader.read()
+      }
+    },
+    clock,
+    logger,
+    refreshMs: cloudlet.loadRefreshMs
+  })
+  await monitor.start()
+  return {
+    monitor,
+    close: async () => {
+      await monitor.settled()
+      await http.close()
     }
   }
 }

@@ -1,10 +1,12 @@
 /**
  * The overlay agent's status document, served at GET /p2p/v1/status for tests and operators:
- * who the agent is, its Cyclon cache, what its node and its transport counted, and what it
- * refused from peers, per reason.
+ * who the agent is, its Cyclon cache, what its Cyclon and placement nodes and its transport
+ * counted, the capacity it holds for placements in flight, and what it refused from peers, per
+ * reason.
  */
 import type { CyclonNode, CyclonStats } from '../protocol/cyclon/cyclon-node.ts'
-import { CYCLON_PROTOCOL_VERSION } from '../protocol/cyclon/messages.ts'
+import type { PlacementNode, PlacementStats } from '../protocol/placement/placement-node.ts'
+import type { ResourceAmounts } from '../protocol/placement/placement-request.ts'
 import type { PeerDescriptor } from '../protocol/cyclon/peer-descriptor.ts'
 import type { PeerRejectionCounts, PeerRejections } from '../runtime/peer-rejections.ts'
 import type { HttpPeerTransport, PeerTransportStats } from '../runtime/peer-transport.ts'
@@ -17,6 +19,7 @@ export interface OverlayStatus {
   readonly descriptor: PeerDescriptor
   readonly cache: readonly PeerDescriptor[]
   readonly cyclon: CyclonStats
+  readonly placement: PlacementStats & { readonly reserved: ResourceAmounts }
   readonly transport: PeerTransportStats
   readonly rejections: PeerRejectionCounts
   readonly authentication: { readonly clusterKey: boolean, readonly mutualTls: boolean }
@@ -24,15 +27,18 @@ export interface OverlayStatus {
 
 export function overlayStatus (parts: {
   node: CyclonNode
+  placement: PlacementNode
+  protocolVersion: number
   transport: HttpPeerTransport<unknown>
   rejections: PeerRejections
   authentication: OverlayStatus['authentication']
 }): OverlayStatus {
   return {
-    protocolVersion: CYCLON_PROTOCOL_VERSION,
+    protocolVersion: parts.protocolVersion,
     descriptor: parts.node.descriptor,
     cache: parts.node.view(),
     cyclon: { ...parts.node.stats },
+    placement: { ...parts.placement.stats, reserved: parts.placement.reserved() },
     transport: parts.transport.stats(),
     rejections: parts.rejections.counts(),
     authentication: parts.authentication

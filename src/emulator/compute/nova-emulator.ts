@@ -7,7 +7,7 @@
  */
 import { jsonResponse } from '../../core/http.ts'
 import type { Clock, Hashing, KeyGenerator, Logger, Random, Store } from '../../core/ports.ts'
-import { renderComputeFault } from '../../openstack/compute/fault-body.ts'
+import { invalidInputFault, MALFORMED_REQUEST_BODY, renderComputeFault } from '../../openstack/compute/fault-body.ts'
 import { COMPUTE_VERSION_RANGE, computeVersionDocument, computeVersionHeaders, computeVersionsDocument, LEGACY_VERSION_HEADER } from '../../openstack/compute/microversions.ts'
 import { COMPUTE_ROUTES } from '../../openstack/compute/routes.ts'
 import { BadRequest } from '../../openstack/faults.ts'
@@ -106,8 +106,8 @@ export function createEmulatedCompute (ports: ComputeEmulatorPorts, settings: Co
     },
     renderFault: fault => renderComputeFault(fault),
     renderNoRoute: request => webobErrorResponse(404, request.headers),
-    malformedBody: () => new BadRequest('Malformed request body'),
-    invalidInput: problem => new BadRequest(`Invalid input for field/attribute ${problem.path.split('/').pop() ?? ''}. Value: ${JSON.stringify(problem.value) ?? 'None'}. ${problem.detail}`)
+    malformedBody: () => new BadRequest(MALFORMED_REQUEST_BODY),
+    invalidInput: invalidInputFault
   }
   return { api, state, timeDriven: lifecycle }
 }

@@ -11,6 +11,8 @@ import type { Random } from '../../core/ports.ts'
 import { BadRequest, Forbidden } from '../../openstack/faults.ts'
 import type { FlavorRow, ServerFlavor, ServerNic, ServerRow } from '../../openstack/compute/model.ts'
 import { toBoolean } from '../../openstack/compute/parameter-types.ts'
+import { parseAvailabilityZone } from '../../openstack/compute/server-placement-hints.ts'
+import { availabilityZoneNotAvailable, computeHostNotFound, hostMechanismsExclusive, noValidHostFault } from '../../openstack/compute/servers/scheduling-faults.ts'
 import { serverCreateSchema } from '../../openstack/compute/servers/schemas.ts'
 import type { ServerCreateBody } from '../../openstack/compute/servers/schemas.ts'
 import { serverLinks } from '../../openstack/compute/servers/views.ts'
@@ -51,7 +53,7 @@ export function serverCreateHandler (deps: ComputeDeps): RouteHandler {
 
     const flavor = resolveFlavor(deps, context, request.flavorRef)
     const imageId = resolveImage(deps, auth, request, flavor)
-    const forcedHost = resolveAvailabilityZone(deps, context, request)
+    const placementTarget = resolveAvailabilityZone(deps, context, request)
     const keypair = request.key_name === undefined ? null : deps.state.keypairs.get(`${auth.userId}/${request.key_name}`)
     if (keypair === undefined) throw new BadRequest('Invalid key_name provided.')
     const metadata = request.metadata ?? {}
@@ -85,7 +87,7 @@ export function serverCreateHandler (deps: ComputeDeps): RouteHandler {
       const name = maxCount > 1 ? `${request.name}-${index + 1}` : request.name
       created.push(buildServer(deps, {
         id, name, projectId, userId: auth.userId, reservationId, launchIndex: index, flavor, imageId, keypair, metadata, request,
-        forcedHost, hints, auth, requested, securityGroups, nowMs: now, requestId: context.requestId
+        placementTarget, hints, auth, requested, securityGroups, nowMs: now, requestId: context.requestId
       }))
     }
 
@@ -117,7 +119,7 @@ interface BuildInput {
   readonly keypair: { name: string, publicKey: string } | null
   readonly metadata: Readonly<Record<string, string>>
   readonly request: CreateRequest
-  readonly forcedHost: string | null
+  readonly placementTarget: PlacementTarget
   readonly hints: Readonly<Record<string, unknown>>
   readonly auth: AuthContext
   readonly requested: RequestedNetworks
@@ -134,12 +136,14 @@ function buildServer (deps: ComputeDeps, input: BuildInput): ServerRow {
     ephemeralGb: flavor.ephemeralGb, swapMb: flavor.swapMb, extraSpecs: flavor.extraSpecs
   }
   const resources = flavorResources(serverFlavor)
-  const provider = pickHost(deps.placement, deps.state, {
+  const schedule = pickHost(deps.placement, deps.state, {
     resources,
-    forcedHost: input.forcedHost,
+    forcedHost: input.placementTarget.forcedHost,
+    zoneMatches: input.placementTarget.zoneMatches,
     sameHostServers: idList(input.hints.same_host),
     differentHostServers: idList(input.hints.different_host)
   })
+  const provider = schedule.provider
   let host: string | null = null
   let nics: ServerNic[] = []
   let fault: ServerRow['fault'] = null
@@ -200,7 +204,9 @@ function buildServer (deps: ComputeDeps, input: BuildInput): ServerRow {
     launchedAtMs: null,
     terminatedAtMs: null,
     deletedAtMs: null,
-    fault,
+    // A server no host took fails at its scheduling step (ServerLifecycle); its fault is kept
+    // ready here, unseen until the server is in ERROR, because only the scheduler knows the words.
+    fault: fault ?? (host === null ? noValidHostFault(schedule.reason ?? 'no-capacity', input.nowMs) : null),
     pending: failedNow ? null : begun.pending,
     revision: 1,
     schedulerHints: input.hints
@@ -247,27 +253,41 @@ function resolveImage (deps: ComputeDeps, auth: AuthContext, request: CreateRequ
   return imageId
 }
 
-/** The host forced by "zone:host[:node]" or by 2.74's host field (admin only); null when none. */
-function resolveAvailabilityZone (deps: ComputeDeps, context: RequestContext, request: CreateRequest): string | null {
+interface PlacementTarget {
+  readonly forcedHost: string | null
+  readonly zoneMatches: boolean
+}
+
+/**
+ * The host forced by "zone:host[:node]" or "zone::node", or by 2.74's host/hypervisor_hostname
+ * (admin only); null when none. As in Nova: the zone is checked only when no host is forced,
+ * a forced host that does not exist fails the build (No valid host) while 2.74's host answers
+ * 400, and the two ways of naming a host are mutually exclusive.
+ */
+function resolveAvailabilityZone (deps: ComputeDeps, context: RequestContext, request: CreateRequest): PlacementTarget {
+  const az = parseAvailabilityZone(request.availability_zone)
   let forced: string | null = null
-  if (request.availability_zone !== undefined) {
-    const [zone, host, node] = request.availability_zone.split(':')
-    if (zone !== '' && zone !== deps.settings.availabilityZone) throw new BadRequest('The requested availability zone is not available')
-    const target = (host ?? '') !== '' ? host : (node ?? '') !== '' ? node : undefined
-    if (target !== undefined) {
-      if (!context.isAdmin) throw policyForbids('os_compute_api:servers:create:forced_host')
-      forced = target
-    }
+  const host = az.forcedHost ?? ''
+  const node = az.forcedNode ?? ''
+  if (host !== '' || node !== '') {
+    if (!context.isAdmin) throw policyForbids('os_compute_api:servers:create:forced_host')
+    // One provider per host here, named as the host and its node both.
+    forced = host !== '' ? host : node
   }
-  const requestedHost = request.host ?? request.hypervisor_hostname
-  if (isAtLeast(context.microversion, '2.74') && requestedHost !== undefined) {
+  const requestedHost = isAtLeast(context.microversion, '2.74') ? request.host ?? request.hypervisor_hostname : undefined
+  if (requestedHost !== undefined) {
     if (!context.isAdmin) throw policyForbids('compute:servers:create:requested_destination')
+    if (forced !== null) throw hostMechanismsExclusive()
+  }
+  // Nova's API replaces the zone by a forced host's or node's own, then checks the zone only
+  // when no host is forced (forced_host is None).
+  if (az.zone !== null && az.forcedHost === null && forced === null && az.zone !== deps.settings.availabilityZone) throw availabilityZoneNotAvailable()
+  if (requestedHost !== undefined) {
+    if (!deps.placement.providerList().some(p => p.name === requestedHost)) throw computeHostNotFound(requestedHost)
     forced = requestedHost
   }
-  if (forced !== null && !deps.placement.providerList().some(p => p.name === forced)) {
-    throw new BadRequest(`Compute host ${forced} could not be found.`)
-  }
-  return forced
+  // "zone:" forces no host yet skips the check above; the zone then only filters hosts.
+  return { forcedHost: forced, zoneMatches: forced !== null || az.zone === null || az.zone === deps.settings.availabilityZone }
 }
 
 function requestedNetworks (networks: unknown): RequestedNetworks {

@@ -8,6 +8,7 @@
  */
 import type { Clock, Logger } from '../../core/ports.ts'
 import type { PendingTransition, ServerRow } from '../../openstack/compute/model.ts'
+import { noValidHostFault } from '../../openstack/compute/servers/scheduling-faults.ts'
 import { POWER_STATE } from '../../openstack/compute/servers/server-status.ts'
 import { DueQueue } from '../due-queue.ts'
 import type { ComputeNetworking } from '../network/compute-networking.ts'
@@ -36,8 +37,6 @@ const STEP_ENDS: Record<PendingTransition['kind'], readonly number[]> = {
 
 const BUILD_TASKS = ['scheduling', 'networking', 'spawning']
 const SNAPSHOT_TASKS = ['image_snapshot', 'image_pending_upload', 'image_uploading']
-
-export const NO_VALID_HOST = 'No valid host was found. There are not enough hosts available.'
 
 export class ServerLifecycle implements TimeDriven {
   readonly #state: ComputeState
@@ -98,7 +97,9 @@ export class ServerLifecycle implements TimeDriven {
           vmState: 'error',
           taskState: null,
           pending: null,
-          fault: { code: 500, message: NO_VALID_HOST, details: '', createdAtMs: at }
+          // The scheduler's words, kept on the row at create; rows from before that say what
+          // the filters would.
+          fault: { ...(server.fault ?? noValidHostFault('filtered', at)), createdAtMs: at }
         }, at)
         return
       }

@@ -6,7 +6,9 @@
  */
 import type { HttpResponse } from '../../core/http.ts'
 import { jsonResponse } from '../../core/http.ts'
+import { BadRequest } from '../faults.ts'
 import type { OpenStackFault } from '../faults.ts'
+import type { ValidationProblem } from '../validation.ts'
 
 const FAULT_NAMES: Readonly<Record<number, string>> = {
   400: 'badRequest',
@@ -31,4 +33,12 @@ export function computeFaultBody (fault: OpenStackFault): Record<string, Record<
 
 export function renderComputeFault (fault: OpenStackFault): HttpResponse {
   return jsonResponse(fault.status, computeFaultBody(fault))
+}
+
+/** Nova's answer to a body that is not JSON. */
+export const MALFORMED_REQUEST_BODY = 'Malformed request body'
+
+/** Nova's 400 for a body its JSON schema refuses (nova/api/validation/validators.py). */
+export function invalidInputFault (problem: ValidationProblem): BadRequest {
+  return new BadRequest(`Invalid input for field/attribute ${problem.path.split('/').pop() ?? ''}. Value: ${JSON.stringify(problem.value) ?? 'None'}. ${problem.detail}`)
 }

@@ -10,7 +10,7 @@
  * keep what they received, filling empty slots first and then the slots of the entries they
  * sent. A Q that does not answer in time has already been dropped. Newcomers get in through an
  * introducer's random walks; a node whose cache empties joins again, backing off; leaving tells
- * the neighbours. Cache slots are updated in place and indexed by id, because the simulator
+ * the neighbours. Cache slots are updated in place and found by a scan (no per-node Map), because the simulator
  * runs 100,000 of these and allocation and scans were most of its time.
  */
 import { assert } from '../../core/assert.ts'
@@ -94,7 +94,6 @@ export class CyclonNode {
   readonly #ports: CyclonPorts
   #self: CyclonSelf
   readonly #cache: Entry[] = []
-  readonly #byId = new Map<AgentId, Entry>()
   readonly #pending = new Map<number, PendingShuffle>()
   /** Scratch for drawing random entries without copying the cache. */
   readonly #picks: number[] = []
@@ -184,7 +183,6 @@ export class CyclonNode {
   leave (): void {
     for (const entry of this.#cache) this.#ports.transport.send(entry, { kind: 'Leave', id: this.#self.id })
     this.#cache.length = 0
-    this.#byId.clear()
     this.#pending.clear()
     this.#left = true
   }
@@ -286,7 +284,7 @@ export class CyclonNode {
     this.stats.shufflesCompleted++
     this.#merge(entries, pending.sentIds)
     // Q answered, so it is alive: keep it where there is room (in a cluster of two, Q is the only peer).
-    if (this.#cache.length < this.config.cacheSize && !this.#byId.has(pending.peer.id)) {
+    if (this.#cache.length < this.config.cacheSize && this.#find(pending.peer.id) === undefined) {
       pending.peer.age = 0
       this.#insert(pending.peer)
     }
@@ -318,7 +316,7 @@ export class CyclonNode {
 
   #onJoinWalk (newcomer: PeerDescriptor, ttl: number): void {
     if (newcomer.id === this.#self.id) return
-    const known = this.#byId.get(newcomer.id)
+    const known = this.#find(newcomer.id)
     // A walk goes on while it has hops left; one that ends where the newcomer already is goes on
     // a little further (ttl below 0, up to joinWalkLength more hops), so walks land apart.
     const goesOn = ttl > 0 || (known !== undefined && ttl > -this.config.joinWalkLength)
@@ -335,9 +333,7 @@ export class CyclonNode {
     // Swap: one of our entries goes to the newcomer, and its slot now points at the newcomer.
     const slot = this.#cache[this.#ports.random.int(this.#cache.length)] as Entry
     const given = copy(slot)
-    this.#byId.delete(slot.id)
     assign(slot, newcomer, 0)
-    this.#byId.set(slot.id, slot)
     this.#ports.transport.send(newcomer, { kind: 'JoinReply', entries: [given] })
   }
 
@@ -353,9 +349,8 @@ export class CyclonNode {
 
   #onLeave (id: AgentId): void {
     this.stats.leavesReceived++
-    const entry = this.#byId.get(id)
+    const entry = this.#find(id)
     if (entry === undefined) return
-    this.#byId.delete(id)
     this.#cache.splice(this.#cache.indexOf(entry), 1)
   }
 
@@ -389,7 +384,7 @@ export class CyclonNode {
     let replaceable = 0
     for (const incoming of received) {
       if (incoming.id === this.#self.id) continue
-      const known = this.#byId.get(incoming.id)
+      const known = this.#find(incoming.id)
       if (known !== undefined) {
         if (incoming.age < known.age) {
           known.age = incoming.age
@@ -403,11 +398,9 @@ export class CyclonNode {
         continue
       }
       while (replaceable < sentIds.length) {
-        const slot = this.#byId.get(sentIds[replaceable++] as AgentId)
+        const slot = this.#find(sentIds[replaceable++] as AgentId)
         if (slot !== undefined) {
-          this.#byId.delete(slot.id)
           assign(slot, incoming, incoming.age)
-          this.#byId.set(slot.id, slot)
           break
         }
       }
@@ -416,7 +409,16 @@ export class CyclonNode {
 
   #insert (entry: Entry): void {
     this.#cache.push(entry)
-    this.#byId.set(entry.id, entry)
+  }
+
+  /** The entry for `id`: a scan, which for c ≤ a few dozen beats a Map (no hashing, no per-node table). */
+  #find (id: AgentId): Entry | undefined {
+    const cache = this.#cache
+    for (let i = 0; i < cache.length; i++) {
+      const entry = cache[i] as Entry
+      if (entry.id === id) return entry
+    }
+    return undefined
   }
 
   /** Removes and returns the oldest entry (ties broken at random). */
@@ -436,7 +438,6 @@ export class CyclonNode {
     const entry = this.#cache[oldest] as Entry
     const last = this.#cache.pop() as Entry
     if (last !== entry) this.#cache[oldest] = last
-    this.#byId.delete(entry.id)
     return entry
   }
 
