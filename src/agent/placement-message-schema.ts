@@ -73,9 +73,10 @@ const schemas: SchemasByKind = {
     load: loadSchema,
     fits: z.boolean(),
     // A ratio of bounded amounts; above 1 it does not fit, and any finite value is harmless.
-    utilization: z.number().min(0)
+    utilization: z.number().min(0),
+    holdId: reservationIdSchema.exactOptional()
   }),
-  Reserve: z.object({ kind: z.literal('Reserve'), reserveId: correlationId, resources: resourcesSchema, ttlMs: z.int().min(1).max(L.maxTtlMs) }),
+  Reserve: z.object({ kind: z.literal('Reserve'), reserveId: correlationId, resources: resourcesSchema, ttlMs: z.int().min(1).max(L.maxTtlMs), holdId: reservationIdSchema.exactOptional() }),
   ReserveReply: z.object({ kind: z.literal('ReserveReply'), reserveId: correlationId, reservationId: reservationIdSchema.exactOptional() }),
   Release: z.object({ kind: z.literal('Release'), reservationId: reservationIdSchema })
 }

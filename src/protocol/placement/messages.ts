@@ -8,10 +8,14 @@
  *   origin. One that does not passes the walk on, up to `extraHopsLeft` more hops.
  * - LoadQuery / LoadReport: the fresh load of a candidate, for a given request, at the moment
  *   of the decision (not the load piggybacked on cache entries: stale load makes "least loaded"
- *   herd). The round trip also measures the RTT for the latency requirement.
+ *   herd). The round trip also measures the RTT for the latency requirement. A candidate that
+ *   fits holds the request's resources for a moment (`holdId`), so that placements deciding at
+ *   the same time see each other's pending demand instead of all picking the same idle
+ *   cloudlet; the requester turns the winner's hold into a reservation and releases the others.
  * - Reserve / ReserveReply: the chosen candidate holds the capacity until the create completes
  *   (or `ttlMs` passes), so concurrent placements see it as load and do not herd onto it.
- * - Release: the requester gives a reservation back (the create landed or failed).
+ * - Release: the requester gives a reservation or a hold back (the create landed or failed, or
+ *   the candidate was not chosen).
  */
 import type { AgentId, PeerDescriptor } from '../cyclon/peer-descriptor.ts'
 import type { CloudletLoad } from './cloudlet-load.ts'
@@ -55,6 +59,8 @@ export interface LoadReport {
   readonly fits: boolean
   /** utilizationAfter(load, reservations, resources): the figure compared. */
   readonly utilization: number
+  /** The short hold taken for this request when it fits: Reserve it or Release it. */
+  readonly holdId?: string
 }
 
 export interface Reserve {
@@ -62,6 +68,8 @@ export interface Reserve {
   readonly reserveId: number
   readonly resources: ResourceAmounts
   readonly ttlMs: number
+  /** The hold the candidate's LoadReport gave, which this reservation replaces. */
+  readonly holdId?: string
 }
 
 export interface ReserveReply {

@@ -177,7 +177,30 @@ describe('PlacementNode choice', () => {
     h.node('a00').complete(first.outcome.placementId)
     h.deliver()
     assert.deepEqual(h.node('a01').reserved(), { vcpus: 0, memoryMb: 0, diskGb: 0 })
-    assert.equal(h.node('a01').stats.reservationsReleased, 1)
+    // The hold a01 gave the second placement (which it lost), and the first's reservation.
+    assert.equal(h.node('a01').stats.reservationsReleased, 2)
+  })
+
+  it('holds a fitting candidate\'s capacity from its load report, so simultaneous placements do not herd', () => {
+    const h = network(5, { ...config, sampler: 'view' })
+    h.setView('a00', ['a01', 'a02'])
+    h.setView('a04', ['a01', 'a03'])
+    h.setUsed('a02', { vcpus: 1 })
+    h.setUsed('a03', { vcpus: 2 })
+    const five: ResourceAmounts = { vcpus: 5, memoryMb: 0, diskGb: 0 }
+    // Decided at the same moment, before either reserves. The first takes a01 (idle). The
+    // second's query reaches a01 after the first's and sees its hold, so it takes a03 — without
+    // holds both would see a01 idle and pile onto it.
+    const first = h.node('a00').place(request({}, five))
+    const second = h.node('a04').place(request({}, five))
+    const decided = (): Decision[] => h.decisions.filter(d => (d.requester === 'a00' && d.outcome.placementId === first) || (d.requester === 'a04' && d.outcome.placementId === second))
+    for (let i = 0; i < 100 && decided().length < 2; i++) h.step()
+    h.deliver()
+    assert.deepEqual(decided().map(d => `${d.requester}→${placedAt(d)}`).sort(), ['a00→a01', 'a04→a03'])
+    // The losers' holds were given back; each winner holds one reservation.
+    assert.deepEqual(h.node('a01').reserved(), five)
+    assert.deepEqual(h.node('a02').reserved(), { vcpus: 0, memoryMb: 0, diskGb: 0 })
+    assert.deepEqual(h.node('a03').reserved(), five)
   })
 
   it('retries with fresh candidates when the chosen one refuses, and places', () => {

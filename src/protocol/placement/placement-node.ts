@@ -160,6 +160,8 @@ interface Peer {
 interface Evaluation {
   readonly peer: Peer
   readonly utilization: number
+  /** The candidate's hold for this request (a reservation id there, or here for this agent). */
+  holdId: string | null
 }
 
 interface Reservation {
@@ -452,7 +454,7 @@ export class PlacementNode {
       case 'SampleWalk': return this.#onSampleWalk(message)
       case 'SampleFound': return this.#onSampleFound(from, message)
       case 'LoadQuery': return this.#onLoadQuery(sender, message)
-      case 'LoadReport': return this.#onLoadReport(from, message)
+      case 'LoadReport': return this.#onLoadReport(sender, message)
       case 'Reserve': return this.#onReserve(sender, message)
       case 'ReserveReply': return this.#onReserveReply(sender, message)
       case 'Release': return this.#onRelease(from, message)
@@ -466,6 +468,7 @@ export class PlacementNode {
   #nextAttempt (p: Placement, reason: string): void {
     if (reason !== '') p.reason = reason
     this.#endPhase(p)
+    this.#releaseHolds(p, null)
     if (p.attempts >= this.config.maxAttempts) return this.#decideNoHost(p)
     p.attempts++
     this.stats.attempts++
@@ -683,7 +686,10 @@ export class PlacementNode {
       } else if (peer.id === this.#self.id) {
         const load = this.#ports.load()
         const reserved = this.reserved()
-        this.#accept(p, peer, fits(load, reserved, resources) ? { peer, utilization: utilizationAfter(load, reserved, resources) } : null)
+        if (fits(load, reserved, resources)) {
+          const utilization = utilizationAfter(load, reserved, resources)
+          this.#accept(p, peer, { peer, utilization, holdId: this.#grant(this.#self.id, resources, this.#holdTtlMs()) })
+        } else this.#accept(p, peer, null)
       } else {
         const queryId = this.#nextMessageId++
         p.queryIds.add(queryId)
@@ -700,7 +706,7 @@ export class PlacementNode {
     const maxRttMs = p.request.requirements.maxRttMs
     if (maxRttMs !== undefined && entry.rttMs > maxRttMs) return null
     if (!fits(entry.load, ZERO_AMOUNTS, resources)) return null
-    return { peer, utilization: utilizationAfter(entry.load, ZERO_AMOUNTS, resources) }
+    return { peer, utilization: utilizationAfter(entry.load, ZERO_AMOUNTS, resources), holdId: null }
   }
 
   #accept (p: Placement, peer: Peer, evaluation: Evaluation | null): void {
@@ -712,7 +718,8 @@ export class PlacementNode {
     p.evaluations.push(evaluation)
   }
 
-  #onLoadReport (from: AgentId, message: LoadReport): void {
+  #onLoadReport (sender: Peer, message: LoadReport): void {
+    const from = sender.id
     if (!isCount(message.queryId) || !isLoad(message.load) || typeof message.fits !== 'boolean' || !isRatio(message.utilization)) {
       this.stats.malformed++
       return
@@ -729,6 +736,10 @@ export class PlacementNode {
     const p = query === undefined ? undefined : this.#placements.get(query.placementId)
     if (query === undefined || p === undefined || query.peer.id !== from) {
       this.stats.unmatched++
+      // A hold for a query given up on helps nobody: give it back now.
+      if (message.holdId !== undefined && isReservationId(message.holdId) && sender.address !== '') {
+        this.#ports.transport.send(sender, { kind: 'Release', reservationId: message.holdId })
+      }
       return
     }
     this.#queries.delete(message.queryId)
@@ -738,7 +749,12 @@ export class PlacementNode {
     const maxRttMs = p.request.requirements.maxRttMs
     const usable = message.fits && (maxRttMs === undefined || rttMs <= maxRttMs)
     this.#see(from, query.peer.address, null, now)
-    this.#accept(p, query.peer, usable ? { peer: query.peer, utilization: message.utilization } : null)
+    const holdId = message.holdId !== undefined && isReservationId(message.holdId) ? message.holdId : null
+    if (usable) this.#accept(p, query.peer, { peer: query.peer, utilization: message.utilization, holdId })
+    else {
+      if (holdId !== null) this.#ports.transport.send(query.peer, { kind: 'Release', reservationId: holdId })
+      this.#accept(p, query.peer, null)
+    }
     if (p.queryIds.size === 0) this.#choose(p)
   }
 
@@ -755,7 +771,23 @@ export class PlacementNode {
       }
     }
     if (best === null) return this.#nextAttempt(p, p.candidates.size === 0 ? 'no candidate found' : 'no candidate fits or answered in time')
+    this.#releaseHolds(p, best)
     this.#reserve(p, best)
+  }
+
+  /** Gives back the holds of every evaluated candidate but `kept`. */
+  #releaseHolds (p: Placement, kept: Evaluation | null): void {
+    for (const evaluation of p.evaluations) {
+      if (evaluation === kept || evaluation.holdId === null) continue
+      if (evaluation.peer.id === this.#self.id) this.#reservations.delete(evaluation.holdId)
+      else this.#ports.transport.send(evaluation.peer, { kind: 'Release', reservationId: evaluation.holdId })
+      evaluation.holdId = null
+    }
+  }
+
+  /** How long a candidate holds a request's resources after answering its LoadQuery. */
+  #holdTtlMs (): number {
+    return 2 * this.config.queryTimeoutMs
   }
 
   #reserve (p: Placement, chosen: Evaluation): void {
@@ -763,6 +795,8 @@ export class PlacementNode {
     p.chosen = chosen
     const resources = p.request.resources
     if (chosen.peer.id === this.#self.id) {
+      if (chosen.holdId !== null) this.#reservations.delete(chosen.holdId)
+      chosen.holdId = null
       const reservationId = this.#grant(this.#self.id, resources, this.config.reservationTtlMs)
       if (reservationId === null) {
         this.stats.reservesRefused++
@@ -777,7 +811,11 @@ export class PlacementNode {
     p.deadlineMs = this.#now() + this.config.queryTimeoutMs
     this.#reserves.set(reserveId, p.id)
     this.stats.reservesSent++
-    this.#ports.transport.send(chosen.peer, { kind: 'Reserve', reserveId, resources, ttlMs: this.config.reservationTtlMs })
+    const holdId = chosen.holdId
+    chosen.holdId = null
+    this.#ports.transport.send(chosen.peer, holdId === null
+      ? { kind: 'Reserve', reserveId, resources, ttlMs: this.config.reservationTtlMs }
+      : { kind: 'Reserve', reserveId, resources, ttlMs: this.config.reservationTtlMs, holdId })
   }
 
   #onReserveReply (sender: Peer, message: ReserveReply): void {
@@ -831,6 +869,7 @@ export class PlacementNode {
 
   #decideNoHost (p: Placement): void {
     this.#endPhase(p)
+    this.#releaseHolds(p, null)
     this.#placements.delete(p.id)
     this.stats.noValidHost++
     this.#ports.decided({ kind: 'no-valid-host', placementId: p.id, attempts: p.attempts, reason: p.reason === '' ? 'no valid host' : p.reason, decisionMs: this.#now() - p.startedMs })
@@ -1024,13 +1063,16 @@ export class PlacementNode {
     const load = this.#ports.load()
     const reserved = this.reserved()
     this.stats.queriesAnswered++
-    this.#ports.transport.send(sender, {
+    const report: LoadReport = {
       kind: 'LoadReport',
       queryId: message.queryId,
       load: withReserved(load, reserved),
       fits: fits(load, reserved, message.resources),
       utilization: utilizationAfter(load, reserved, message.resources)
-    })
+    }
+    // Held after the figure is taken, so that the next query here sees this one's demand.
+    const holdId = report.fits ? this.#grant(sender.id, message.resources, this.#holdTtlMs()) : null
+    this.#ports.transport.send(sender, holdId === null ? report : { ...report, holdId })
   }
 
   #onReserve (sender: Peer, message: Reserve): void {
@@ -1040,6 +1082,10 @@ export class PlacementNode {
     }
     // A requester may ask for less time than this agent allows, never more.
     const ttlMs = Math.min(Math.max(1, message.ttlMs), this.config.reservationTtlMs)
+    // The hold this reservation replaces goes first, so that it does not count against it.
+    if (message.holdId !== undefined && isReservationId(message.holdId) && this.#reservations.get(message.holdId)?.holder === sender.id) {
+      this.#reservations.delete(message.holdId)
+    }
     const reservationId = this.#grant(sender.id, message.resources, ttlMs)
     const reply: ReserveReply = reservationId === null ? { kind: 'ReserveReply', reserveId: message.reserveId } : { kind: 'ReserveReply', reserveId: message.reserveId, reservationId }
     this.#ports.transport.send(sender, reply)
