@@ -1,5 +1,6 @@
 /**
- * `p2pstack sim`: runs a named overlay scenario in the simulator (src/sim), prints a summary
+ * `p2pstack sim`: runs a named overlay scenario in the simulator (src/sim) — or a placement
+ * scenario (src/sim/placement, at the end of this file) — prints a summary
  * with every acceptance check, and writes summary.json (deterministic: the same seed writes the
  * same bytes), run.json (wall time, events per second, memory per agent, the machine) and one
  * SVG chart per metric. A failed check or a broken invariant exits 1 and prints the seed and
@@ -17,6 +18,12 @@ import type { OverlayScenario } from '../sim/scenarios/overlay-scenarios.ts'
 import { replayCommand } from '../sim/scenarios/replay-command.ts'
 import { runOverlayScenario } from '../sim/scenarios/run-scenario.ts'
 import type { ScenarioReport } from '../sim/scenarios/run-scenario.ts'
+import { placementCharts } from '../sim/placement/placement-charts.ts'
+import { placementReportText } from '../sim/placement/placement-report-text.ts'
+import { PLACEMENT_SCENARIO_NAMES, placementReplayCommand, placementScenario, placementScenarioDescriptions } from '../sim/placement/placement-scenarios.ts'
+import { placementSimulationConfigProblems } from '../sim/placement/placement-simulation-config.ts'
+import { runPlacementScenario } from '../sim/placement/run-placement-scenario.ts'
+import type { PlacementScenarioReport } from '../sim/placement/run-placement-scenario.ts'
 import { positiveInt } from './options.ts'
 
 interface SimOptions {
@@ -26,6 +33,7 @@ interface SimOptions {
   seed?: string
   cacheSize?: number
   shuffleLength?: number
+  trials?: number
   out?: string
   progress: boolean
 }
@@ -51,13 +59,14 @@ interface RunFigures {
 
 export function simCommand (): Command {
   return new Command('sim')
-    .description('Run an overlay scenario in the simulator: the real Cyclon code, in virtual time, over a simulated network.')
-    .requiredOption('--scenario <name>', `one of: ${OVERLAY_SCENARIO_NAMES.join(', ')}`)
+    .description('Run an overlay or placement scenario in the simulator: the real Cyclon and placement code, in virtual time, over a simulated network.')
+    .requiredOption('--scenario <name>', `one of: ${[...OVERLAY_SCENARIO_NAMES, ...PLACEMENT_SCENARIO_NAMES].join(', ')}`)
     .option('--agents <n>', 'number of agents (default: the scenario\'s)', positiveInt)
     .option('--cycles <k>', 'cycles to run, one shuffle period each (default: the scenario\'s)', positiveInt)
     .option('--seed <seed>', 'seed of every random stream (default: 1)')
     .option('--cache-size <c>', 'Cyclon cacheSize (default: the scenario\'s)', positiveInt)
     .option('--shuffle-length <l>', 'Cyclon shuffleLength (default: the scenario\'s)', positiveInt)
+    .option('--trials <k>', 'placement scenarios: independent trials, each with its own seed (default: the scenario\'s)', positiveInt)
     .option('--out <dir>', 'where summary.json, run.json and the SVG charts go (default: sim-results/<scenario>-seed-<seed>)')
     .option('--no-progress', 'do not print progress on stderr')
     .addHelpText('after', [
@@ -65,10 +74,18 @@ export function simCommand (): Command {
       'Scenarios:',
       ...scenarioDescriptions().map(s => `  ${s.name.padEnd(13)} ${s.description}`),
       '',
+      'Placement scenarios (issue 4; --agents, --trials and --seed apply):',
+      ...placementScenarioDescriptions().map(s => `  ${s.name.padEnd(13)} ${s.description}`),
+      '',
       'Memory per agent is measured only when node runs with --expose-gc, e.g.',
       '  node --expose-gc bin/p2pstack.js sim --scenario scale'
     ].join('\n'))
     .action((options: SimOptions) => {
+      if (PLACEMENT_SCENARIO_NAMES.includes(options.scenario)) {
+        runPlacementCommand(options)
+        return
+      }
+      if (options.trials !== undefined) throw new Error('--trials applies to placement scenarios only')
       const scenario = overlayScenario(options.scenario, {
         ...(options.agents === undefined ? {} : { agents: options.agents }),
         ...(options.cycles === undefined ? {} : { cycles: options.cycles }),
@@ -76,7 +93,7 @@ export function simCommand (): Command {
         ...(options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize }),
         ...(options.shuffleLength === undefined ? {} : { shuffleLength: options.shuffleLength })
       })
-      if (scenario === undefined) throw new Error(`unknown scenario "${options.scenario}"; scenarios: ${OVERLAY_SCENARIO_NAMES.join(', ')}`)
+      if (scenario === undefined) throw new Error(`unknown scenario "${options.scenario}"; scenarios: ${[...OVERLAY_SCENARIO_NAMES, ...PLACEMENT_SCENARIO_NAMES].join(', ')}`)
       const problems = overlaySimulationConfigProblems(scenario.config)
       if (problems.length > 0) throw new Error(`cannot run ${scenario.name}: ${problems.join('; ')}`)
       const out = resolve(options.out ?? join('sim-results', `${scenario.name}-seed-${scenario.config.seed}`))
@@ -196,4 +213,55 @@ function writeOutputs (out: string, scenario: OverlayScenario, report: ScenarioR
   const machine = { node: process.version, platform: platform(), arch: arch(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryBytes: totalmem() }
   writeFileSync(join(out, 'run.json'), JSON.stringify({ scenario: report.scenario, seed: scenario.config.seed, agents: scenario.config.agents, cycles: scenario.config.cycles, ...figures, machine }, null, 2) + '\n')
   for (const chart of overlayCharts(report.result)) writeFileSync(join(out, chart.fileName), chart.svg)
+}
+
+/**
+ * A placement scenario (src/sim/placement): every trial of every policy, then the summary with
+ * every acceptance check; writes summary.json (deterministic), run.json (wall time, the machine)
+ * and the SVG charts. A failed check or a broken invariant exits 1 with the seed and the replay.
+ */
+function runPlacementCommand (options: SimOptions): void {
+  if (options.cycles !== undefined || options.cacheSize !== undefined || options.shuffleLength !== undefined) {
+    throw new Error('--cycles, --cache-size and --shuffle-length apply to overlay scenarios only; placement scenarios take --agents, --trials and --seed')
+  }
+  const scenario = placementScenario(options.scenario, {
+    ...(options.agents === undefined ? {} : { agents: options.agents }),
+    ...(options.trials === undefined ? {} : { trials: options.trials }),
+    ...(options.seed === undefined ? {} : { seed: options.seed })
+  })
+  if (scenario === undefined) throw new Error(`unknown scenario "${options.scenario}"`)
+  const problems = placementSimulationConfigProblems({ ...scenario.base, seed: scenario.seed })
+  if (problems.length > 0) throw new Error(`cannot run ${scenario.name}: ${problems.join('; ')}`)
+  const out = resolve(options.out ?? join('sim-results', `${scenario.name}-seed-${scenario.seed}`))
+  const replay = placementReplayCommand(scenario)
+  const started = performance.now()
+  let lastProgress = started
+  let report: PlacementScenarioReport
+  try {
+    report = runPlacementScenario(scenario, {
+      ran: (arm, trial, result) => {
+        const now = performance.now()
+        if (!options.progress || (now - lastProgress < 2000 && trial + 1 < scenario.trials)) return
+        lastProgress = now
+        const loads = result.churn === null ? `max load ${result.final.maxServers}, gap ${result.final.gap.toFixed(2)}` : `time-averaged max ${result.churn.maxMean.toFixed(2)}`
+        process.stderr.write(`trial ${trial + 1}/${scenario.trials} ${arm}: ${loads}  ${((now - started) / 1000).toFixed(1)} s\n`)
+      }
+    })
+  } catch (error) {
+    process.stderr.write(`p2pstack sim: the simulation stopped: ${(error as Error).message}\nseed ${scenario.seed}; replay with:\n  ${replay}\n`)
+    process.exitCode = 1
+    return
+  }
+  const wallSeconds = (performance.now() - started) / 1000
+  mkdirSync(out, { recursive: true })
+  writeFileSync(join(out, 'summary.json'), JSON.stringify(report, null, 2) + '\n')
+  const machine = { node: process.version, platform: platform(), arch: arch(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryBytes: totalmem() }
+  writeFileSync(join(out, 'run.json'), JSON.stringify({ scenario: report.scenario, seed: report.seed, agents: report.config.agents, trials: report.trials, wallSeconds, events: report.events, eventsPerSecond: report.events / wallSeconds, machine }, null, 2) + '\n')
+  for (const chart of placementCharts(report)) writeFileSync(join(out, chart.fileName), chart.svg)
+  process.stdout.write(placementReportText(report))
+  process.stdout.write(`wall time ${wallSeconds.toFixed(1)} s, ${Math.round(report.events / wallSeconds)} events/s\nwritten to ${out}\n`)
+  if (!report.passed) {
+    process.stdout.write(`FAILED: seed ${report.seed}; replay with:\n  ${replay}\n`)
+    process.exitCode = 1
+  }
 }
