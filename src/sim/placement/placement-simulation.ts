@@ -30,11 +30,10 @@ import { SimAgents } from '../sim-agents.ts'
 import { SimNetwork } from '../sim-network.ts'
 import { VirtualClock } from '../virtual-clock.ts'
 import { CloudletLoads } from './cloudlet-loads.ts'
-import { finalLoads } from './load-summary.ts'
 import type { PlacementRunResult } from './placement-run-result.ts'
-import { chiSquarePerDof, percentiles } from './placement-run-result.ts'
 import type { PlacementSimulationConfig } from './placement-simulation-config.ts'
 import { placementSimulationConfigProblems, placementStartMs } from './placement-simulation-config.ts'
+import { PlacementTally } from './placement-tally.ts'
 import { placementMessageWireBytes } from './placement-wire-bytes.ts'
 import type { Arrival } from './workload-stream.ts'
 import { WorkloadStream } from './workload-stream.ts'
@@ -104,20 +103,9 @@ export class PlacementSimulation {
   #finished = 0
   #outstanding = 0
   #lastProgressMs = 0
-  #placed = 0
-  #noValidHost = 0
-  #failedCreates = 0
-  #violations = 0
-  #attempts = 0
-  readonly #decisionMs: number[] = []
-  readonly #byKind = new Map<string, number>()
-  #placementBytes = 0
+  readonly #tally: PlacementTally
   /** The size of the placement message being sent, for the network's byte count. */
   #sendingBytes = 0
-  #cyclonMessages = 0
-  readonly #samples: Int32Array
-  readonly #queries: Int32Array
-  readonly #series: Array<readonly [number, number]> = []
   #events = 0
   #done = false
 
@@ -144,8 +132,7 @@ export class PlacementSimulation {
     this.#wakeAtMs = new Float64Array(n).fill(Number.POSITIVE_INFINITY)
     this.#pending = Array.from({ length: n }, () => new Map<number, Arrival>())
     this.#queued = Array.from({ length: n }, () => [])
-    this.#samples = new Int32Array(n)
-    this.#queries = new Int32Array(n)
+    this.#tally = new PlacementTally(n)
     this.#stream = new WorkloadStream(config, this.#root.fork('workload'))
     this.#creates = this.#root.fork('creates') as SeededRandom
     this.#startMs = placementStartMs(config)
@@ -257,12 +244,8 @@ export class PlacementSimulation {
         const placement = PLACEMENT_KINDS.has(message.kind)
         if (placement) this.#sendingBytes = placementMessageWireBytes(message as PlacementMessage)
         if (this.clock.nowMs() >= this.#startMs) {
-          if (placement) {
-            this.#byKind.set(message.kind, (this.#byKind.get(message.kind) ?? 0) + 1)
-            this.#placementBytes += this.#sendingBytes
-          } else {
-            this.#cyclonMessages++
-          }
+          if (placement) this.#tally.placementMessageSent(message.kind, this.#sendingBytes)
+          else this.#tally.cyclonMessageSent()
         }
         network.send(index, to, message)
       }
@@ -276,9 +259,9 @@ export class PlacementSimulation {
       if (this.clock.nowMs() >= this.#startMs) {
         if (message.kind === 'SampleFound') {
           const k = this.agents.indexOf(message.candidate.id)
-          if (k !== undefined) this.#samples[k] = (this.#samples[k] as number) + 1
+          if (k !== undefined) this.#tally.samplesFound[k] = (this.#tally.samplesFound[k] as number) + 1
         } else if (message.kind === 'LoadQuery') {
-          this.#queries[target] = (this.#queries[target] as number) + 1
+          this.#tally.loadQueries[target] = (this.#tally.loadQueries[target] as number) + 1
         }
       }
       // The envelope's sender address, as the agent's transport passes it. (Placement messages
@@ -369,18 +352,15 @@ export class PlacementSimulation {
     }
     const now = this.clock.nowMs()
     this.#lastProgressMs = now
-    this.#decisionMs.push(outcome.decisionMs)
-    this.#attempts += outcome.attempts
+    this.#tally.decided(outcome)
     if (outcome.kind === 'no-valid-host') {
-      this.#noValidHost++
       this.#finish(requester)
       return
     }
-    this.#placed++
     const target = this.agents.indexOf(outcome.agent.id)
     assert(target !== undefined, `placed on an unknown agent ${outcome.agent.id}`)
     const requirements = arrival.template.requirements
-    if (!metadataMeets(this.#metadata(target), requirements) || !agentAllowed(outcome.agent.id, requirements)) this.#violations++
+    if (!metadataMeets(this.#metadata(target), requirements) || !agentAllowed(outcome.agent.id, requirements)) this.#tally.requirementViolations++
     const landing: Landing = { kind: 'landing', requester, placementId: outcome.placementId, reservationId: outcome.reservationId, arrival }
     this.#queue.push(now + sampleLatencyMs(this.config.latency, this.#creates), LAND, target, requester, landing)
   }
@@ -393,7 +373,7 @@ export class PlacementSimulation {
     const now = this.clock.nowMs()
     const fails = this.config.createFailureProbability > 0 && uniform01(this.#creates) < this.config.createFailureProbability
     if (fails) {
-      this.#failedCreates++
+      this.#tally.failedCreates++
       ;(this.#placement[landing.requester] as PlacementNode).complete(landing.placementId)
       this.#reschedule(landing.requester)
     } else {
@@ -428,65 +408,21 @@ export class PlacementSimulation {
 
   #sample (): void {
     const now = this.clock.nowMs()
-    this.#series.push([now - this.#startMs, this.loads.maxServers])
+    this.#tally.sample(now - this.#startMs, this.loads.maxServers)
     this.#queue.push(now + this.config.seriesEveryMs, SERIES, 0, 0)
   }
 
   #result (): PlacementRunResult {
-    const n = this.config.agents
-    const stats: Record<string, number> = {}
-    for (const node of this.#placement) {
-      if (node === undefined) continue
-      for (const [key, value] of Object.entries(node.stats)) if (typeof value === 'number') stats[key] = (stats[key] ?? 0) + value
-    }
-    const placementStats: Record<string, number> = {}
-    for (const key of Object.keys(stats).sort()) placementStats[key] = stats[key] as number
-    const byKind: Record<string, number> = {}
-    let placementMessages = 0
-    for (const kind of PLACEMENT_MESSAGE_KINDS) {
-      const count = this.#byKind.get(kind) ?? 0
-      byKind[kind] = count
-      placementMessages += count
-    }
-    const issued = Math.max(1, this.#issued)
-    const now = this.clock.nowMs()
-    const cycles = Math.max(1e-9, (now - this.#startMs) / this.config.cyclon.shufflePeriodMs)
-    let samplesFound = 0
-    let loadQueries = 0
-    for (let i = 0; i < n; i++) {
-      samplesFound += this.#samples[i] as number
-      loadQueries += this.#queries[i] as number
-    }
-    const decided = this.#placed + this.#noValidHost
-    return {
+    return this.#tally.result({
       seed: this.config.seed,
-      placements: this.#issued,
-      placed: this.#placed,
-      noValidHost: this.#noValidHost,
-      undecided: this.#issued - this.#placed - this.#noValidHost,
-      failedCreates: this.#failedCreates,
-      requirementViolations: this.#violations,
-      attemptsMean: decided === 0 ? Number.NaN : this.#attempts / decided,
-      decisionMs: percentiles(this.#decisionMs.slice()),
-      traffic: {
-        messagesPerPlacement: placementMessages / issued,
-        bytesPerPlacement: this.#placementBytes / issued,
-        byKind,
-        cyclonMessagesPerAgentPerCycle: this.#cyclonMessages / n / cycles
-      },
-      sampler: {
-        samplesFound,
-        samplesChiSquarePerDof: chiSquarePerDof(this.#samples),
-        loadQueries,
-        loadQueriesChiSquarePerDof: chiSquarePerDof(this.#queries)
-      },
-      final: finalLoads(this.loads),
-      churn: this.config.workload.kind === 'churn' ? this.loads.timeAveraged() : null,
-      series: this.#series,
-      placementStats,
+      issued: this.#issued,
+      nodes: this.#placement,
+      loads: this.loads,
+      churn: this.config.workload.kind === 'churn',
       events: this.#events,
-      endMs: now,
-      counts: { samplesFound: this.#samples, loadQueries: this.#queries }
-    }
+      nowMs: this.clock.nowMs(),
+      startMs: this.#startMs,
+      shufflePeriodMs: this.config.cyclon.shufflePeriodMs
+    })
   }
 }
