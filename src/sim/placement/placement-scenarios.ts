@@ -147,7 +147,7 @@ const BUILDERS: Readonly<Record<string, Builder>> = {
   'p1-1000': (agents = 1000, trials = 40) => p1('p1-1000', agents, trials, [
     P2C, limited(D3, 10), limited(RANDOM, 10), limited(ROUND_ROBIN, 10)
   ]),
-  'p1-10000': (agents = 10_000, trials = 12) => ({ ...p1('p1-10000', agents, trials, [P2C]), base: { ...baseConfig(agents, { kind: 'sequential', placements: agents }), warmupCycles: 5, seriesEveryMs: 60_000 } }),
+  'p1-10000': (agents = 10_000, trials = 4) => ({ ...p1('p1-10000', agents, trials, [P2C]), base: { ...baseConfig(agents, { kind: 'sequential', placements: agents }), warmupCycles: 5, seriesEveryMs: 60_000 } }),
   p2: (agents = 1000, trials = 5) => ({
     name: 'p2',
     description: `P2: m = 16n unit placements one after another (n = ${agents}), each through a random agent; fresh loads; ${trials} trials`,
