@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { Agent, request } from 'undici'
-import { DEFAULT_PLACEMENT_CONFIG } from '../../src/protocol/placement/placement-config.ts'
+import { loopbackAgentConfig } from '../fixtures/loopback-agent-config.ts'
 import type { AgentConfig } from '../../src/agent/agent-config.ts'
 import { startOverlayAgent } from '../../src/agent/overlay-agent.ts'
 import type { RunningOverlayAgent } from '../../src/agent/overlay-agent.ts'
@@ -49,21 +49,13 @@ function makeCertificate (name: string, ca: string, subjectCn: string, extraSan 
 }
 
 function agentConfig (id: string, tls: PeerTlsMaterial, introducer: { id: string, address: string } | null): AgentConfig {
-  return {
+  return loopbackAgentConfig({
     id,
-    listen: { host: '127.0.0.1', port: 0 },
-    advertisedAddress: null,
     security: { clusterKey: null, tls },
-    overlay: {
-      introducer,
-      seeds: [],
-      cyclon: { ...SMALL_CLUSTER_CYCLON_CONFIG, shufflePeriodMs: 200, replyTimeoutMs: 150, rejoinBackoffMs: 500 },
-      metadata: { cloudlet: id, region: 'test', availabilityZone: 'nova', labels: {} },
-      transport: { connectTimeoutMs: 1_000, requestTimeoutMs: 2_000, queueLimitPerPeer: 16, concurrencyPerPeer: 2, maxPeers: 64, keepAliveMs: 5_000, timestampWindowMs: 60_000, maxBodyBytes: 262_144, maxNonces: 1_000 }
-    },
-    placement: DEFAULT_PLACEMENT_CONFIG,
-    cloudlet: null
-  }
+    introducer,
+    cyclon: { ...SMALL_CLUSTER_CYCLON_CONFIG, shufflePeriodMs: 200, replyTimeoutMs: 150, rejoinBackoffMs: 500 },
+    metadata: { cloudlet: id, region: 'test', availabilityZone: 'nova', labels: {} }
+  })
 }
 
 async function until (what: string, check: () => boolean, boundMs = 20_000): Promise<void> {
