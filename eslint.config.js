@@ -1,10 +1,10 @@
 // ESLint: typescript-eslint's recommended rules, plus the bans that keep the pure layers
 // deterministic (CONVENTIONS.md §3.2): no timers, no process, no Date.now/new Date(),
-// no Math.random, no crypto.randomUUID in core, protocol, openstack, proxy, emulator and sim.
+// no Math.random, no crypto.randomUUID in core, protocol, openstack, proxy, emulator, idp and sim.
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
-const pure = ['src/core/**/*.ts', 'src/protocol/**/*.ts', 'src/openstack/**/*.ts', 'src/proxy/**/*.ts', 'src/emulator/**/*.ts', 'src/sim/**/*.ts']
+const pure = ['src/core/**/*.ts', 'src/protocol/**/*.ts', 'src/openstack/**/*.ts', 'src/proxy/**/*.ts', 'src/emulator/**/*.ts', 'src/idp/**/*.ts', 'src/sim/**/*.ts']
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'tmp/**', 'coverage/**', '.dependency-cruiser.cjs'] },

@@ -39,6 +39,22 @@ describe('parseAgentConfig', () => {
     assert.equal(config.security.tls, null)
   })
 
+  it('reads the service proxy sections: cloudlet, identity (issuer from the provider), proxy timeouts and the data directory', () => {
+    const config = parse([
+      'id: agent-1',
+      'listen: { port: 4001 }',
+      `security: { clusterKey: "${KEY}" }`,
+      'cloudlet: { authUrl: "http://127.0.0.1:8201/identity", password: pw }',
+      'identity: { provider: "http://127.0.0.1:8100/" }',
+      'proxy: { listTimeoutMs: 1500 }',
+      'dataDir: state'
+    ].join('\n'), '/etc/p2pstack')
+    assert.deepEqual(config.identity, { provider: 'http://127.0.0.1:8100', issuer: 'http://127.0.0.1:8100/identity', credentials: null, revocationPollMs: 5_000 })
+    assert.deepEqual(config.proxy, { listTimeoutMs: 1500, forwardTimeoutMs: 60_000, publicUrl: null })
+    assert.equal(config.dataDir, '/etc/p2pstack/state')
+    assert.equal(config.cloudlet?.password, 'pw')
+  })
+
   it('takes a preset and overrides, contacts, metadata and transport limits', () => {
     const config = parse([
       'id: agent-2',
@@ -80,7 +96,9 @@ describe('parseAgentConfig', () => {
     assert.match(refusal(`id: a\nlisten: { port: 1 }\nsecurity: { clusterKey: "${KEY}" }\noverlay: { cyclon: { shufflePeriodMs: 100, replyTimeoutMs: 200 } }`), /overlay\.cyclon: replyTimeoutMs must be positive and shorter than shufflePeriodMs/)
     assert.match(refusal('id: a\nlisten: { port: 1 }\nsecurity: {}'), /security: agents must authenticate each other/)
     assert.match(refusal('id: a\nlisten: { port: 1 }'), /security:/)
-    assert.match(refusal(`id: a\nlisten: { port: 1 }\nsecurity: { clusterKey: "${KEY}" }\nproxy: {}`), /\(top level\): Unrecognized key: "proxy"/)
+    assert.match(refusal(`id: a\nlisten: { port: 1 }\nsecurity: { clusterKey: "${KEY}" }\nproxi: {}`), /\(top level\): Unrecognized key: "proxi"/)
+    assert.match(refusal(`id: a\nlisten: { port: 1 }\nsecurity: { clusterKey: "${KEY}" }\nidentity: { provider: "http://127.0.0.1:5000" }`), /identity: the service proxy needs the cloudlet it fronts/)
+    assert.match(refusal(`id: a\nlisten: { port: 1 }\nsecurity: { clusterKey: "${KEY}" }\nproxy: { listTimeoutMs: -1 }`), /proxy\.listTimeoutMs/)
     assert.match(refusal(`id: a\nlisten: { host: 0.0.0.0, port: 1 }\nsecurity: { clusterKey: "${KEY}" }`), /advertisedAddress: required when listen\.host is a wildcard/)
     assert.match(refusal('id: [unclosed\n'), /not valid YAML/)
   })

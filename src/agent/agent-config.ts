@@ -97,6 +97,32 @@ const cloudletSchema = z.strictObject({
   loadRefreshMs: positiveMs.default(2_000)
 }).refine(c => (c.password === undefined) !== (c.passwordFile === undefined), 'give password or passwordFile (one of them)')
 
+/**
+ * The identity provider (issue 5): where users' tokens come from. Agents check tokens locally
+ * with its public keys (`issuer` names it; by default `<provider>/identity`), and forward
+ * logins and identity management to it.
+ */
+const identitySchema = z.strictObject({
+  provider: z.url({ protocol: /^https?$/ }),
+  issuer: z.url({ protocol: /^https?$/ }).optional(),
+  /** A user of the provider with the admin or service role: the agent reads revocation events with it. */
+  username: z.string().min(1).optional(),
+  password: z.string().min(1).optional(),
+  passwordFile: z.string().min(1).optional(),
+  project: z.string().min(1).default('service'),
+  /** How often revocation events are read from the provider: the bound on honouring a revocation made elsewhere. */
+  revocationPollMs: positiveMs.max(3_600_000).default(5_000)
+}).refine(i => !(i.password !== undefined && i.passwordFile !== undefined), 'give password or passwordFile, not both')
+  .refine(i => (i.username === undefined) === (i.password === undefined && i.passwordFile === undefined), 'give username with password or passwordFile (the credentials for revocation events), or none of them')
+
+/** The service proxy (issue 6): how long a list waits for a cloudlet, and a forwarded call for an answer. */
+const proxySchema = z.strictObject({
+  listTimeoutMs: positiveMs.max(60_000).default(2_000),
+  forwardTimeoutMs: positiveMs.max(600_000).default(60_000),
+  /** The base URL clients use for this agent (catalog, links); default: the advertised address. */
+  publicUrl: z.url({ protocol: /^https?$/ }).optional()
+})
+
 const text = z.string().max(L.textLength)
 
 const metadataSchema = z.strictObject({
@@ -130,7 +156,11 @@ const agentConfigFileSchema = z.strictObject({
     transport: transportSchema.prefault({})
   }).prefault({}),
   placement: placementSchema.prefault({}),
-  cloudlet: cloudletSchema.optional()
+  cloudlet: cloudletSchema.optional(),
+  identity: identitySchema.optional(),
+  proxy: proxySchema.prefault({}),
+  /** Where the agent keeps its state (locations, footprint); relative to the config file. Without it the state is in memory. */
+  dataDir: z.string().min(1).optional()
 })
 
 type AgentConfigFile = z.infer<typeof agentConfigFileSchema>
@@ -158,6 +188,18 @@ export interface AgentConfig {
   }
   readonly placement: PlacementConfig
   readonly cloudlet: CloudletConnection | null
+  readonly identity: IdentityConnection | null
+  readonly proxy: { readonly listTimeoutMs: number, readonly forwardTimeoutMs: number, readonly publicUrl: string | null }
+  /** Absolute; null keeps the state in memory. */
+  readonly dataDir: string | null
+}
+
+/** The identity provider, and the agent's credentials there (for revocation events), if any. */
+export interface IdentityConnection {
+  readonly provider: string
+  readonly issuer: string
+  readonly credentials: { readonly username: string, readonly password: string, readonly project: string } | null
+  readonly revocationPollMs: number
 }
 
 /** How the agent reaches its cloudlet as its admin. */
@@ -248,6 +290,19 @@ export function parseAgentConfig (yamlText: string, options: { source: string, b
         region: cloudletFile.region ?? null,
         loadRefreshMs: cloudletFile.loadRefreshMs
       }
+  const identityFile = file.identity
+  const identity: IdentityConnection | null = identityFile === undefined
+    ? null
+    : {
+        provider: stripSlash(identityFile.provider),
+        issuer: stripSlash(identityFile.issuer ?? `${stripSlash(identityFile.provider)}/identity`),
+        credentials: identityFile.username === undefined
+          ? null
+          : { username: identityFile.username, password: identityFile.passwordFile === undefined ? identityFile.password ?? '' : read('identity.passwordFile', identityFile.passwordFile).trim(), project: identityFile.project },
+        revocationPollMs: identityFile.revocationPollMs
+      }
+  if (file.identity !== undefined && cloudletFile === undefined) problems.push('identity: the service proxy needs the cloudlet it fronts (cloudlet section)')
+  if (file.identity !== undefined && clusterKey === null) problems.push('security: the service proxy forwards calls between agents signed with the cluster key; give clusterKey or clusterKeyFile')
   if (problems.length > 0) fail(problems)
 
   const contact = (c: { id?: string | undefined, address: string }): PeerContact => ({ id: c.id ?? c.address, address: c.address })
@@ -264,8 +319,15 @@ export function parseAgentConfig (yamlText: string, options: { source: string, b
       transport: file.overlay.transport
     },
     placement,
-    cloudlet
+    cloudlet,
+    identity,
+    proxy: { listTimeoutMs: file.proxy.listTimeoutMs, forwardTimeoutMs: file.proxy.forwardTimeoutMs, publicUrl: file.proxy.publicUrl === undefined ? null : stripSlash(file.proxy.publicUrl) },
+    dataDir: file.dataDir === undefined ? null : resolve(options.baseDir, file.dataDir)
   }
+}
+
+function stripSlash (url: string): string {
+  return url.replace(/\/+$/, '')
 }
 
 function placementConfig (file: AgentConfigFile['placement']): PlacementConfig {

@@ -27,6 +27,8 @@ export interface CloudletProcessOptions {
   /** SQLite file for the state; null keeps it in memory. Image data goes beside it, in `<file>.images/`. */
   readonly stateFile: string | null
   readonly logger: Logger
+  /** Every answer waits this long first: the network between an agent and a remote cloudlet, for benchmarks. Default 0. */
+  readonly responseDelayMs?: number
 }
 
 export interface RunningCloudlet {
@@ -61,7 +63,14 @@ export async function startCloudletProcess (options: CloudletProcessOptions): Pr
     logger: options.logger,
     outbound
   }, options.config)
-  const server = await startHttpServer({ host: options.host, port: options.port, handler: cloudlet.handler, logger: options.logger })
+  const delayMs = options.responseDelayMs ?? 0
+  const handler = delayMs <= 0
+    ? cloudlet.handler
+    : async (request: Parameters<typeof cloudlet.handler>[0]) => {
+      await new Promise(resolve => setTimeout(resolve, delayMs))
+      return await cloudlet.handler(request)
+    }
+  const server = await startHttpServer({ host: options.host, port: options.port, handler, logger: options.logger })
   return {
     url: server.url,
     cloudlet,

@@ -34,7 +34,11 @@ import { CloudletLoadMonitor } from './cloudlet-load-monitor.ts'
 import { CloudletLoadReader } from './cloudlet-load-reader.ts'
 import { KeystonePasswordTokenSource } from './keystone-token-source.ts'
 import { NO_CLOUDLET_LOAD } from './no-cloudlet-load.ts'
-import { AGENT_PROTOCOL_VERSION, agentMessageCodec, isCyclonMessage } from './peer-message-codec.ts'
+import { FootprintNode } from '../protocol/state/footprint-node.ts'
+import type { FootprintChange } from '../protocol/state/footprint-node.ts'
+import type { FootprintSnapshot } from '../protocol/state/footprint.ts'
+import { DEFAULT_FOOTPRINT_CONFIG } from '../protocol/state/footprint-config.ts'
+import { AGENT_PROTOCOL_VERSION, agentMessageCodec, isCyclonMessage, isFootprintMessage } from './peer-message-codec.ts'
 import type { AgentMessage } from './peer-message-codec.ts'
 import { overlayStatus, OVERLAY_STATUS_PATH } from './overlay-status.ts'
 import type { OverlayStatus } from './overlay-status.ts'
@@ -51,6 +55,10 @@ export interface OverlayAgentOptions {
    * capacity: it places for others, but is never chosen.
    */
   readonly load?: () => CloudletLoad
+  /** The project footprint as it was saved (a restart resumes it). */
+  readonly footprintSnapshot?: FootprintSnapshot
+  /** Told every change of the footprint, synchronously, so it can be saved. */
+  readonly onFootprintChange?: (change: FootprintChange) => void
 }
 
 export interface RunningOverlayAgent {
@@ -61,6 +69,8 @@ export interface RunningOverlayAgent {
   readonly address: string
   readonly node: CyclonNode
   readonly placement: PlacementNode
+  /** The project footprint (project → agents holding its resources), gossiped between agents. */
+  readonly footprint: FootprintNode
   /** The configured cloudlet's load, kept fresh; null without config.cloudlet (or with options.load). */
   readonly cloudletLoad: CloudletLoadMonitor | null
   /** Picks a cloudlet for `request` by the configured policy; the chosen one holds the capacity. */
@@ -71,6 +81,8 @@ export interface RunningOverlayAgent {
    */
   landed(reservationId: string): Promise<void>
   status(): OverlayStatus
+  /** Serves every path that is not the overlay's own (the service proxy) from now on. */
+  setApi(handler: HttpHandler): void
   /** Leaves the overlay (telling the neighbours), waits briefly for those messages, and closes everything. */
   stop(): Promise<void>
 }
@@ -89,6 +101,7 @@ export async function startOverlayAgent (options: OverlayAgentOptions): Promise<
   // its address, come after; nothing can be delivered before they exist.
   let node: CyclonNode | null = null
   let placer: PlacementNode | null = null
+  let footprint: FootprintNode | null = null
   let poke = (): void => {}
   let status = (): OverlayStatus | null => null
   const messages = createPeerMessageHandler<AgentMessage>({
@@ -100,6 +113,7 @@ export async function startOverlayAgent (options: OverlayAgentOptions): Promise<
     deliver: (sender, message) => {
       if (node === null || placer === null) return
       if (isCyclonMessage(message)) node.onMessage(agentId(sender.id), message)
+      else if (isFootprintMessage(message)) footprint?.onMessage(sender, message)
       else placer.onMessage(agentId(sender.id), message, sender.address)
       poke()
     },
@@ -107,7 +121,8 @@ export async function startOverlayAgent (options: OverlayAgentOptions): Promise<
     maxBodyBytes: transportConfig.maxBodyBytes,
     maxNonces: transportConfig.maxNonces
   })
-  const handler = overlayRoutes(messages, () => status())
+  let api: HttpHandler | null = null
+  const handler = overlayRoutes(messages, () => status(), () => api)
   const server: RunningHttpServer = tls === null
     ? await startHttpServer({ host: config.listen.host, port: config.listen.port, handler, logger })
     : await startPeerHttpsServer({ host: config.listen.host, port: config.listen.port, tls, handler, logger, onHandshakeFailure: error => { rejections.record('tls-handshake', { problem: error.message }) } })
@@ -159,15 +174,23 @@ export async function startOverlayAgent (options: OverlayAgentOptions): Promise<
     },
     config.placement
   )
+  const footprintNode = new FootprintNode(
+    { id: agentId(config.id), address },
+    { clock, random, transport, view: () => cyclon.view(), ...(options.onFootprintChange === undefined ? {} : { persisted: options.onFootprintChange }) },
+    DEFAULT_FOOTPRINT_CONFIG,
+    options.footprintSnapshot
+  )
   node = cyclon
   placer = placement
+  footprint = footprintNode
   status = () => overlayStatus({ node: cyclon, placement, protocolVersion: AGENT_PROTOCOL_VERSION, transport, rejections, authentication: { clusterKey: clusterKey !== null, mutualTls: tls !== null } })
   const loop = startTickLoop({
     onTick: () => {
       cyclon.onTick()
       placement.onTick()
+      footprintNode.onTick()
     },
-    nextWakeupMs: () => Math.min(cyclon.nextWakeupMs(), placement.nextWakeupMs())
+    nextWakeupMs: () => Math.min(cyclon.nextWakeupMs(), placement.nextWakeupMs(), footprintNode.nextWakeupMs())
   }, { clock, logger, maxSleepMs: config.overlay.cyclon.shufflePeriodMs })
   poke = loop.poke
 
@@ -184,6 +207,7 @@ export async function startOverlayAgent (options: OverlayAgentOptions): Promise<
     address,
     node: cyclon,
     placement,
+    footprint: footprintNode,
     cloudletLoad,
     place: async request => await new Promise<PlacementOutcome>(resolve => {
       const id = placement.place(request)
@@ -202,6 +226,7 @@ export async function startOverlayAgent (options: OverlayAgentOptions): Promise<
       placement.releaseReservation(reservationId)
     },
     status: () => status() as OverlayStatus,
+    setApi: h => { api = h },
     stop: async () => {
       stopping ??= (async () => {
         loop.stop()
@@ -253,8 +278,8 @@ async function startCloudletLoad (cloudlet: CloudletConnection, clock: SystemClo
   }
 }
 
-/** Peer messages and the status document on one handler; anything else is a 404. */
-function overlayRoutes (messages: HttpHandler, status: () => OverlayStatus | null): HttpHandler {
+/** Peer messages and the status document on one handler; anything else goes to the API, if there is one, or is a 404. */
+function overlayRoutes (messages: HttpHandler, status: () => OverlayStatus | null, api: () => HttpHandler | null): HttpHandler {
   return async request => {
     const path = request.url.pathname
     if (path === PEER_MESSAGES_PATH) return await messages(request)
@@ -263,6 +288,8 @@ function overlayRoutes (messages: HttpHandler, status: () => OverlayStatus | nul
       const document = status()
       return document === null ? emptyResponse(503) : jsonResponse(200, document)
     }
+    const served = api()
+    if (served !== null) return await served(request)
     return jsonResponse(404, { error: { code: 404, message: `no route for ${request.method} ${path}` } })
   }
 }

@@ -1,7 +1,9 @@
 /**
- * `p2pstack agent --config FILE`: one overlay agent (Cyclon over the authenticated peer
- * interface), configured by a YAML file, until Ctrl-C or SIGTERM; it then leaves the overlay
- * gracefully. A bad config file stops it at once with every problem, each naming its field.
+ * `p2pstack agent --config FILE`: one agent, configured by a YAML file, until Ctrl-C or SIGTERM;
+ * it then leaves the overlay gracefully. With `cloudlet` and `identity` sections it is the
+ * whole agent (the OpenStack APIs over all cloudlets, service-agent.ts); without `identity`
+ * only its overlay part (Cyclon and placement over the authenticated peer interface). A bad
+ * config file stops it at once with every problem, each naming its field.
  */
 import { resolve } from 'node:path'
 import { Command, Option } from 'commander'
@@ -21,10 +23,19 @@ export function agentCommand (): Command {
     .action(async (options: AgentOptions, command: Command) => {
       // Loaded here, not at the top: every other subcommand starts without the overlay's code.
       const { loadAgentConfig } = await import('../agent/agent-config.ts')
-      const { startOverlayAgent } = await import('../agent/overlay-agent.ts')
       const config = loadAgentConfig(resolve(options.config))
       const logger = createLogger({ level: options.logLevel, name: `agent:${config.id}` })
-      const running = await startOverlayAgent({ config, logger, software: `p2pstack/${command.parent?.version() ?? 'unknown'}` })
+      const software = `p2pstack/${command.parent?.version() ?? 'unknown'}`
+      let running: { id: string, url: string, address: string, stop(): Promise<void> }
+      if (config.identity !== null) {
+        const { startServiceAgent } = await import('../agent/service-agent.ts')
+        const agent = await startServiceAgent({ config, logger, software })
+        running = agent
+        process.stdout.write(`OpenStack APIs of all cloudlets at ${agent.publicUrl} (auth_url ${agent.publicUrl}/identity).\n`)
+      } else {
+        const { startOverlayAgent } = await import('../agent/overlay-agent.ts')
+        running = await startOverlayAgent({ config, logger, software })
+      }
       process.stdout.write([
         `p2pstack agent "${running.id}" listening on ${running.url}, reachable by peers at ${running.address}`,
         `Status: GET ${running.url}/p2p/v1/status. Ctrl-C leaves the overlay and stops it.`,

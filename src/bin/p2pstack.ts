@@ -5,6 +5,7 @@
 import { Command } from 'commander'
 import { agentCommand } from './agent-command.ts'
 import { cloudletCommand } from './cloudlet-command.ts'
+import { idpCommand } from './idp-command.ts'
 import { simCommand } from './sim-command.ts'
 import { upCommand } from './up-command.ts'
 
@@ -17,6 +18,7 @@ const program = new Command()
 program.addCommand(upCommand())
 program.addCommand(cloudletCommand())
 program.addCommand(agentCommand())
+program.addCommand(idpCommand())
 program.addCommand(simCommand())
 
 try {

@@ -98,6 +98,23 @@ export interface KeyGenerator {
   rsaKeyPair(bits: number): { privateKeyPem: string, modulus: Uint8Array, publicExponent: Uint8Array }
 }
 
+/** A signing key pair as JSON Web Keys: the private one (with `d`) is kept, the public one published. */
+export interface SigningKeyPair {
+  readonly privateJwk: Readonly<Record<string, string>>
+  readonly publicJwk: Readonly<Record<string, string>>
+}
+
+/**
+ * Signing tokens as JWS (ES256, P-256), which needs native crypto. Which key is current, and
+ * for how long a key is published, is the caller's business: the keys are plain JSON it stores.
+ */
+export interface TokenSigner {
+  /** A new P-256 key pair. */
+  generateKeyPair(): Promise<SigningKeyPair>
+  /** `claims` as a compact JWS signed with `privateJwk`; the protected header is {alg: ES256, typ: JWT, kid}. */
+  sign(claims: Readonly<Record<string, unknown>>, kid: string, privateJwk: Readonly<Record<string, string>>): Promise<string>
+}
+
 /** Structured logging, a subset of pino's interface, so the runtime can pass pino itself. */
 export interface Logger {
   debug(fields: Record<string, unknown>, message: string): void

@@ -51,7 +51,7 @@ export function authHandlers (deps: IdentityDeps): Record<string, RouteHandler> 
       if (scope !== null && tokens.roleIdsFor(proved.userId, scope, proved.federation ?? null, proved.applicationCredential ?? null).length === 0) {
         throw new Unauthorized()
       }
-      const info = tokens.issue({
+      const info = await tokens.issue({
         userId: proved.userId,
         methods: proved.methods,
         scope,

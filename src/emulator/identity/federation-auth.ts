@@ -83,7 +83,7 @@ export function federationAuthHandlers (deps: IdentityDeps, verifier: OidcVerifi
       const user = state.users.get(userId)
       const domain = user === undefined ? undefined : state.domains.get(user.domainId)
       if (user === undefined || !user.enabled || domain === undefined || !domain.enabled) throw new Unauthorized()
-      const info = deps.tokens.issue({ userId, methods: [protocolId], scope: null, ...(federation !== undefined ? { federation } : {}) })
+      const info = await deps.tokens.issue({ userId, methods: [protocolId], scope: null, ...(federation !== undefined ? { federation } : {}) })
       return jsonResponse(201, tokenView(info, null), { 'x-subject-token': info.token, vary: 'X-Auth-Token' })
     }
   }

@@ -29,6 +29,7 @@ import { OidcVerifier } from './oidc-verifier.ts'
 import { resourceHandlers } from './resource-handlers.ts'
 import { roleHandlers } from './role-handlers.ts'
 import { TokenService } from './token-service.ts'
+import type { TokenHooks } from './token-service.ts'
 
 /** Keystone's default [oslo_middleware] max_request_body_size. */
 export const IDENTITY_MAX_BODY_BYTES = 114_688
@@ -60,9 +61,10 @@ export interface EmulatedIdentity {
 
 const routes = compileRoutes(IDENTITY_ROUTES, { headFromGet: true })
 
-export function createEmulatedIdentity (ports: IdentityPorts, settings: EmulatedIdentitySettings): EmulatedIdentity {
+/** `hooks`: how tokens are made and revocations published, for a Keystone that signs its tokens (src/idp). */
+export function createEmulatedIdentity (ports: IdentityPorts, settings: EmulatedIdentitySettings, hooks: TokenHooks = {}): EmulatedIdentity {
   const state = new IdentityState(ports.store, ports.clock)
-  const tokens = new TokenService(state, ports, settings.tokenTtlMs)
+  const tokens = new TokenService(state, ports, settings.tokenTtlMs, hooks)
   const deps: IdentityDeps = {
     state,
     tokens,

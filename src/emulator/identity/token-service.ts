@@ -1,6 +1,7 @@
 /**
- * Tokens of the emulated Keystone: issued as opaque random strings, kept by their SHA-256
- * (the store never holds a usable token), valid until expiry or revocation. Roles are resolved
+ * Tokens of the emulated Keystone: issued as opaque random strings (or, given a minter, as
+ * whatever it makes of the token's meaning: the identity provider's signed JWTs), kept by
+ * their SHA-256 (the store never holds a usable token), valid until expiry or revocation. Roles are resolved
  * when a token is validated, as Keystone does, so a revoked role takes effect at once; the
  * validated result is cached until the identity data changes or a federated group membership
  * it relied on expires. A token made with an application credential carries only the
@@ -33,27 +34,59 @@ export interface IssueRequest {
   readonly notAfterMs?: number
 }
 
+/** What a minter makes a token string from: the caller as services will see it, and the audit chain. */
+export interface MintRequest {
+  readonly auth: Omit<AuthContext, 'token'>
+  /** This token's audit id, then its parent's when it was made by rescoping. */
+  readonly auditIds: readonly string[]
+}
+
+/** A token revoked: one token (by its audit id), or every token of a user issued until now. */
+export type TokenRevocation =
+  | { readonly kind: 'token', readonly auditId: string, readonly userId: string, readonly expiresAtMs: number }
+  | { readonly kind: 'user', readonly userId: string }
+
+/** How a Keystone that is more than the emulator's makes and publishes its tokens; both optional. */
+export interface TokenHooks {
+  /** Makes the token string (default: an opaque random string). */
+  mint?(request: MintRequest): Promise<string>
+  /**
+   * Told of every revocation, after it happened (the identity provider publishes them): each
+   * unexpired token revoked, by its audit id — those of a user's tokens included, before the
+   * event naming the user — so a token's revocation never depends on comparing times.
+   */
+  revoked?(revocation: TokenRevocation): void
+}
+
 export class TokenService {
   readonly #state: IdentityState
   readonly #ports: TokenServicePorts
   readonly #tokens: Table<TokenRow>
   readonly #ttlMs: number
   readonly #cache = new Map<string, { generation: number, staleAtMs: number, info: TokenInfo | null, auth: AuthContext | null }>()
+  readonly #hooks: TokenHooks
 
-  constructor (state: IdentityState, ports: TokenServicePorts, ttlMs: number) {
+  constructor (state: IdentityState, ports: TokenServicePorts, ttlMs: number, hooks: TokenHooks = {}) {
     this.#state = state
     this.#ports = ports
     this.#tokens = new Table(ports.store, 'identity.token')
     this.#ttlMs = ttlMs
+    this.#hooks = hooks
+  }
+
+  /** The longest any token lives: a rescoped token keeps its parent's expiry, nothing outlives the TTL. */
+  get ttlMs (): number {
+    return this.#ttlMs
   }
 
   /** Issues a token; the caller has already checked the credentials and the scope. */
-  issue (request: IssueRequest): TokenInfo {
-    const token = `gAAAAAB${randomToken(this.#ports.random, 176)}`
+  async issue (request: IssueRequest): Promise<TokenInfo> {
+    const mint = this.#hooks.mint
+    const opaque = mint === undefined ? `gAAAAAB${randomToken(this.#ports.random, 176)}` : ''
     const now = this.#ports.clock.wallClockMs()
     const auditId = randomToken(this.#ports.random, 22)
-    const row: TokenRow = {
-      id: this.#digest(token),
+    const draft: TokenRow = {
+      id: '',
       userId: request.userId,
       methods: request.methods,
       scope: request.scope,
@@ -63,10 +96,16 @@ export class TokenService {
       applicationCredential: request.applicationCredential ?? null,
       federation: request.federation ?? null
     }
+    const drafted = this.#resolve(draft, opaque)
+    if (drafted === null) throw new Error('a token issued for a valid user and scope did not resolve')
+    let token = opaque
+    if (mint !== undefined) {
+      const { token: _none, ...auth } = toAuthContext(drafted)
+      token = await mint({ auth, auditIds: draft.auditIds })
+    }
+    const row: TokenRow = { ...draft, id: this.#digest(token) }
     this.#tokens.put(row)
-    const info = this.#resolve(row, token)
-    if (info === null) throw new Error('a token issued for a valid user and scope did not resolve')
-    return info
+    return { ...drafted, row, token }
   }
 
   /** The token's meaning, or null if it is unknown, expired, revoked, or its user, project or roles are gone. */
@@ -82,22 +121,36 @@ export class TokenService {
   /** Revokes a token; false if it was not valid. */
   revoke (token: string): boolean {
     const id = this.#digest(token)
-    if (!this.#tokens.has(id)) return false
+    const row = this.#tokens.get(id)
+    if (row === undefined) return false
     this.#tokens.delete(id)
     this.#cache.delete(token)
+    this.#revokedOne(row)
     return true
   }
 
   /** Revokes every token of a user (password change, user disabled or deleted). */
   revokeUser (userId: string): void {
-    for (const row of this.#tokens.filter(t => t.userId === userId)) this.#tokens.delete(row.id)
+    for (const row of this.#tokens.filter(t => t.userId === userId)) {
+      this.#tokens.delete(row.id)
+      this.#revokedOne(row)
+    }
     this.#cache.clear()
+    this.#hooks.revoked?.({ kind: 'user', userId })
   }
 
   /** Revokes every token issued for an application credential (credential deleted). */
   revokeApplicationCredential (credentialId: string): void {
-    for (const row of this.#tokens.filter(t => t.applicationCredential?.id === credentialId)) this.#tokens.delete(row.id)
+    for (const row of this.#tokens.filter(t => t.applicationCredential?.id === credentialId)) {
+      this.#tokens.delete(row.id)
+      this.#revokedOne(row)
+    }
     this.#cache.clear()
+  }
+
+  #revokedOne (row: TokenRow): void {
+    if (this.#hooks.revoked === undefined || row.expiresAtMs <= this.#ports.clock.wallClockMs()) return
+    this.#hooks.revoked({ kind: 'token', auditId: row.auditIds[0] ?? '', userId: row.userId, expiresAtMs: row.expiresAtMs })
   }
 
   /**

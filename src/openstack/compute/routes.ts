@@ -2,6 +2,8 @@
  * Nova v2.1's routes, relative to the compute root ({base}/compute; the catalog names
  * {base}/compute/v2.1). The kinds tell the agent's proxy how to treat each call: servers are
  * created, found by id and listed across cloudlets; flavors, keypairs and quotas are global.
+ * Usage sums servers of every cloudlet, so it is a list; the legacy image proxy (< 2.36) has
+ * the kinds of the Glance calls it stands for.
  */
 import type { RouteKind, RouteSpec } from '../route-table.ts'
 
@@ -73,11 +75,11 @@ export const COMPUTE_ROUTES: readonly RouteSpec[] = [
   r('GET', '/os-hypervisors/statistics', 'hypervisors:statistics', 'local'),
   r('GET', '/os-hypervisors/{hypervisor_id}', 'hypervisors:show', 'local'),
   r('GET', '/os-services', 'services:list', 'local'),
-  r('GET', '/os-simple-tenant-usage', 'usage:list', 'global'),
-  r('GET', '/os-simple-tenant-usage/{project_id}', 'usage:show', 'global'),
+  r('GET', '/os-simple-tenant-usage', 'usage:list', 'list'),
+  r('GET', '/os-simple-tenant-usage/{project_id}', 'usage:show', 'list'),
 
-  r('GET', '/images', 'images:list', 'global'),
-  r('GET', '/images/detail', 'images:detail', 'global'),
-  r('GET', '/images/{image_id}', 'images:show', 'global'),
-  r('DELETE', '/images/{image_id}', 'images:delete', 'global')
+  r('GET', '/images', 'images:list', 'list'),
+  r('GET', '/images/detail', 'images:detail', 'list'),
+  r('GET', '/images/{image_id}', 'images:show', 'by-id'),
+  r('DELETE', '/images/{image_id}', 'images:delete', 'by-id')
 ]

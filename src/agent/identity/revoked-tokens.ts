@@ -1,0 +1,102 @@
+/**
+ * RevokedTokens: the revocation list an agent checks every user token against, in memory.
+ * Entries are Keystone's revocation events (GET /v3/OS-REVOKE/events): an event revokes every
+ * token whose attributes equal all the attributes the event names (audit_id, audit_chain_id,
+ * user_id, project_id, role_id) and that was issued no later than `issued_before`. An event is
+ * kept until no token it could match is still valid (issued_before + the longest token
+ * lifetime), and the list is bounded (oldest dropped first). It is fed by the RevocationFeed
+ * (polling the provider) and by this agent's own DELETE /v3/auth/tokens.
+ */
+import type { AuthContext } from '../../openstack/identity/auth-context.ts'
+
+export interface RevocationEvent {
+  readonly auditId?: string
+  readonly auditChainId?: string
+  readonly userId?: string
+  readonly projectId?: string
+  readonly roleId?: string
+  /** Tokens issued at or before this time are revoked. */
+  readonly issuedBeforeMs: number
+}
+
+/** What a verified token offers to be checked: its audit ids (own, then its parent's) and its context. */
+export interface RevocableToken {
+  readonly auditIds: readonly string[]
+  readonly auth: AuthContext
+}
+
+/** The hook UserTokenVerifier calls on every verification, cached or not. */
+export interface RevocationCheck {
+  isRevoked(token: RevocableToken): boolean
+}
+
+export interface RevokedTokensConfig {
+  /** The longest lifetime of a token: an event older than this can match no valid token. */
+  readonly maxTokenLifetimeMs: number
+  readonly maxEvents: number
+}
+
+export const DEFAULT_REVOKED_TOKENS_CONFIG: RevokedTokensConfig = { maxTokenLifetimeMs: 24 * 3600_000, maxEvents: 100_000 }
+
+export class RevokedTokens implements RevocationCheck {
+  readonly #config: RevokedTokensConfig
+  /** Events that name an audit id, by it: the common case (a token deleted), checked in O(1). */
+  readonly #byAuditId = new Map<string, RevocationEvent>()
+  /** Every other event (user disabled, role removed, …), checked one by one. */
+  readonly #others: RevocationEvent[] = []
+
+  constructor (config: RevokedTokensConfig = DEFAULT_REVOKED_TOKENS_CONFIG) {
+    this.#config = config
+  }
+
+  get size (): number {
+    return this.#byAuditId.size + this.#others.length
+  }
+
+  add (event: RevocationEvent): void {
+    if (event.auditId !== undefined && event.auditChainId === undefined && event.userId === undefined && event.projectId === undefined && event.roleId === undefined) {
+      const known = this.#byAuditId.get(event.auditId)
+      this.#byAuditId.delete(event.auditId)
+      this.#byAuditId.set(event.auditId, known !== undefined && known.issuedBeforeMs > event.issuedBeforeMs ? known : event)
+    } else {
+      this.#others.push(event)
+    }
+    while (this.size > this.#config.maxEvents) {
+      if (this.#others.length > this.#byAuditId.size) this.#others.shift()
+      else {
+        const oldest = this.#byAuditId.keys().next().value
+        if (oldest === undefined) break
+        this.#byAuditId.delete(oldest)
+      }
+    }
+  }
+
+  /** Forgets events that can no longer match a valid token. */
+  prune (wallClockMs: number): void {
+    const horizon = wallClockMs - this.#config.maxTokenLifetimeMs
+    for (const [id, event] of this.#byAuditId) if (event.issuedBeforeMs < horizon) this.#byAuditId.delete(id)
+    const kept = this.#others.filter(e => e.issuedBeforeMs >= horizon)
+    this.#others.length = 0
+    this.#others.push(...kept)
+  }
+
+  isRevoked (token: RevocableToken): boolean {
+    const { auth, auditIds } = token
+    const own = auditIds[0]
+    if (own !== undefined) {
+      const event = this.#byAuditId.get(own)
+      if (event !== undefined && auth.issuedAtMs <= event.issuedBeforeMs) return true
+    }
+    const chain = auditIds[auditIds.length - 1]
+    for (const e of this.#others) {
+      if (auth.issuedAtMs > e.issuedBeforeMs) continue
+      if (e.auditId !== undefined && e.auditId !== own) continue
+      if (e.auditChainId !== undefined && e.auditChainId !== chain) continue
+      if (e.userId !== undefined && e.userId !== auth.userId) continue
+      if (e.projectId !== undefined && e.projectId !== auth.project?.id) continue
+      if (e.roleId !== undefined && !auth.roleIds.includes(e.roleId)) continue
+      return true
+    }
+    return false
+  }
+}

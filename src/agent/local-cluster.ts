@@ -1,0 +1,272 @@
+/**
+ * The embedded default, in one process: the services node (identity provider and Cyclon
+ * introducer), N emulated cloudlets of varied sizes, and N agents in front of them, on
+ * loopback. `p2pstack up` runs it; the acceptance tests run it too, and stop and restart single
+ * agents in it.
+ *
+ * Ports are fixed from a base port so that a second run on the same data directory finds
+ * everything where it was (agents remember each other by address): agent i listens on
+ * base + i − 1 (agent 1 on the base port is where users start), the identity provider on base
+ * + 100, the introducer on base + 101, cloudlet i on base + 200 + i. Base port 0 gives every
+ * process a free port instead (tests). State: the data directory holds idp.sqlite,
+ * cluster.key, cloudlet-<i>.sqlite (+ .images/) and the agents' state; without one, memory.
+ *
+ * Every cloudlet gets the same public image ("cirros", one id everywhere) so that a server can
+ * boot wherever the scheduler puts it; images are per cloudlet until the global-objects issue.
+ */
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { httpRequest, readBody } from '../core/http.ts'
+import type { Logger } from '../core/ports.ts'
+import { DEFAULT_CLOUDLET_CONFIG } from '../emulator/cloudlet-config.ts'
+import type { CloudletConfig } from '../emulator/cloudlet-config.ts'
+import { DEFAULT_PLACEMENT_CONFIG } from '../protocol/placement/placement-config.ts'
+import { SMALL_CLUSTER_CYCLON_CONFIG } from '../protocol/cyclon/cyclon-config.ts'
+import type { CyclonConfig } from '../protocol/cyclon/cyclon-config.ts'
+import { createHttpClient } from '../runtime/http-client.ts'
+import { SystemClock } from '../runtime/system-clock.ts'
+import type { AgentConfig } from './agent-config.ts'
+import { startCloudletProcess } from './cloudlet-process.ts'
+import type { RunningCloudlet } from './cloudlet-process.ts'
+import { startIdpProcess } from './idp-process.ts'
+import type { RunningIdp } from './idp-process.ts'
+import { KeystonePasswordTokenSource } from './keystone-token-source.ts'
+import { startOverlayAgent } from './overlay-agent.ts'
+import type { RunningOverlayAgent } from './overlay-agent.ts'
+import { startServiceAgent } from './service-agent.ts'
+import type { RunningServiceAgent } from './service-agent.ts'
+
+/** The image every cloudlet of the embedded default holds, with this id. */
+export const DEFAULT_IMAGE = { id: 'c1a5e0b4-0f6e-4b8e-9d1c-2f7a3b9e5d01', name: 'cirros' } as const
+
+/** Hosts per cloudlet, in turn: cloudlets of varied sizes. */
+const HOST_COUNTS = [2, 1, 3, 1, 4, 2, 1, 3]
+
+export interface LocalClusterOptions {
+  readonly host: string
+  /** 0: every process on a free port. */
+  readonly basePort: number
+  readonly cloudlets: number
+  /** null keeps everything in memory. */
+  readonly dataDir: string | null
+  readonly adminPassword: string
+  /** The member user "demo" in project "demo"; null: none. */
+  readonly demoPassword: string | null
+  readonly logger: Logger
+  readonly region?: string
+  readonly transitionDelayMs?: number
+  /** Shorter cycles make the overlay converge faster (tests); default the small-cluster preset with 2 s cycles. */
+  readonly cyclon?: Partial<CyclonConfig>
+  readonly listTimeoutMs?: number
+  /** How often agents read revocation events from the identity provider; default 5 s. */
+  readonly revocationPollMs?: number
+  /** Every cloudlet answer waits this long (a remote cloudlet's network, for benchmarks); default 0. */
+  readonly cloudletDelayMs?: number
+  /** Told what is happening while starting. */
+  readonly progress?: (text: string) => void
+}
+
+export interface ClusterMember {
+  readonly index: number
+  readonly name: string
+  readonly cloudlet: RunningCloudlet
+  /** Null while stopped (stopAgent). */
+  agent: RunningServiceAgent | null
+  readonly config: AgentConfig
+}
+
+export interface RunningLocalCluster {
+  readonly idp: RunningIdp
+  readonly introducer: RunningOverlayAgent
+  readonly members: readonly ClusterMember[]
+  /** Agent 1's URL: where users start (auth_url is `<entryUrl>/identity`). */
+  readonly entryUrl: string
+  readonly region: string
+  /** Resolves once every agent's cache is as full as the cluster allows and every agent is in some cache; rejects after `timeoutMs`. */
+  converged(timeoutMs: number): Promise<void>
+  stopAgent(index: number): Promise<void>
+  startAgent(index: number): Promise<void>
+  stop(): Promise<void>
+}
+
+export async function startLocalCluster (options: LocalClusterOptions): Promise<RunningLocalCluster> {
+  const { host, basePort, logger } = options
+  const progress = options.progress ?? (() => {})
+  const region = options.region ?? 'RegionOne'
+  const port = (offset: number): number => basePort === 0 ? 0 : basePort + offset
+  if (options.dataDir !== null) mkdirSync(options.dataDir, { recursive: true })
+  const file = (name: string): string | null => options.dataDir === null ? null : join(options.dataDir, name)
+  const clusterKey = readOrMakeClusterKey(file('cluster.key'))
+  const stops: Array<() => Promise<void>> = []
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => { logger.error({ err: error }, 'stopping failed') })
+    stops.length = 0
+  }
+  try {
+    progress('starting the identity provider')
+    const idp = await startIdpProcess({
+      host,
+      port: port(100),
+      publicUrl: null,
+      stateFile: file('idp.sqlite'),
+      logger,
+      settings: {
+        region,
+        tokenTtlMs: 3_600_000,
+        keyRotationPeriodMs: 7 * 24 * 3_600_000,
+        lockout: { failureAttempts: 6, durationMs: 60_000 },
+        bootstrap: { adminUser: 'admin', adminPassword: options.adminPassword, adminProject: 'admin', region, demo: options.demoPassword === null ? null : { user: 'demo', password: options.demoPassword, project: 'demo' } }
+      }
+    })
+    stops.push(async () => { await idp.stop() })
+
+    const cyclon: CyclonConfig = { ...SMALL_CLUSTER_CYCLON_CONFIG, shufflePeriodMs: 2_000, replyTimeoutMs: 1_000, ...options.cyclon }
+    const introducerConfig = agentConfig({ id: 'introducer', host, port: port(101), clusterKey, cyclon, introducer: null, cloudlet: null, identity: null, dataDir: null, listTimeoutMs: options.listTimeoutMs })
+    const introducer = await startOverlayAgent({ config: introducerConfig, logger })
+    stops.push(async () => { await introducer.stop() })
+
+    const members: ClusterMember[] = []
+    for (let i = 1; i <= options.cloudlets; i++) {
+      const name = `cloudlet-${i}`
+      progress(`starting ${name} and its agent (${i} of ${options.cloudlets})`)
+      const config: CloudletConfig = {
+        ...DEFAULT_CLOUDLET_CONFIG,
+        name,
+        region,
+        ...(options.transitionDelayMs === undefined ? {} : { transitionDelayMs: options.transitionDelayMs }),
+        admin: { user: 'admin', password: `cloudlet-${clusterKey.slice(0, 16)}`, project: 'admin' },
+        hosts: { ...DEFAULT_CLOUDLET_CONFIG.hosts, count: HOST_COUNTS[(i - 1) % HOST_COUNTS.length] ?? 2 }
+      }
+      const cloudlet = await startCloudletProcess({ host, port: port(200 + i), config, stateFile: file(`${name}.sqlite`), logger, responseDelayMs: options.cloudletDelayMs ?? 0 })
+      stops.push(async () => { await cloudlet.stop() })
+      await seedImage(cloudlet.url, config)
+      const agentConf = agentConfig({
+        id: `agent-${i}`,
+        host,
+        port: port(i - 1),
+        clusterKey,
+        cyclon,
+        introducer: { id: introducer.id, address: introducer.address },
+        cloudlet: { authUrl: `${cloudlet.url}/identity`, username: 'admin', password: config.admin.password, project: 'admin', userDomain: 'Default', projectDomain: 'Default', region, loadRefreshMs: 2_000 },
+        identity: { provider: idp.url, issuer: idp.idp.issuer, credentials: { username: 'admin', password: options.adminPassword, project: 'admin' }, revocationPollMs: options.revocationPollMs ?? 5_000 },
+        dataDir: options.dataDir === null ? null : join(options.dataDir, `agent-${i}`),
+        metadata: { cloudlet: name, region, availabilityZone: config.availabilityZone, labels: { site: name } },
+        listTimeoutMs: options.listTimeoutMs
+      })
+      const member: ClusterMember = { index: i, name, cloudlet, agent: null, config: agentConf }
+      member.agent = await startServiceAgent({ config: agentConf, logger })
+      // A restarted agent keeps its port, so peers' records of its address stay right.
+      ;(member as { config: AgentConfig }).config = { ...agentConf, listen: { host, port: Number(new URL(member.agent.url).port) } }
+      stops.push(async () => { await member.agent?.stop() })
+      members.push(member)
+    }
+    const first = members[0]?.agent
+    if (first === undefined || first === null) throw new Error('a local cluster needs at least one cloudlet')
+
+    return {
+      idp,
+      introducer,
+      members,
+      entryUrl: first.publicUrl,
+      region,
+      converged: async timeoutMs => { await converged(introducer, members, cyclon.cacheSize, timeoutMs, progress) },
+      stopAgent: async index => {
+        const member = members[index - 1]
+        if (member === undefined) throw new Error(`no agent ${index}`)
+        await member.agent?.stop()
+        member.agent = null
+      },
+      startAgent: async index => {
+        const member = members[index - 1]
+        if (member === undefined) throw new Error(`no agent ${index}`)
+        if (member.agent !== null) return
+        member.agent = await startServiceAgent({ config: member.config, logger })
+      },
+      stop: stopAll
+    }
+  } catch (error) {
+    await stopAll()
+    throw error
+  }
+}
+
+function agentConfig (o: {
+  id: string
+  host: string
+  port: number
+  clusterKey: string
+  cyclon: CyclonConfig
+  introducer: { id: string, address: string } | null
+  cloudlet: AgentConfig['cloudlet']
+  identity: AgentConfig['identity']
+  dataDir: string | null
+  metadata?: AgentConfig['overlay']['metadata']
+  listTimeoutMs: number | undefined
+}): AgentConfig {
+  return {
+    id: o.id,
+    listen: { host: o.host, port: o.port },
+    advertisedAddress: null,
+    security: { clusterKey: o.clusterKey, tls: null },
+    overlay: {
+      introducer: o.introducer,
+      seeds: [],
+      cyclon: o.cyclon,
+      metadata: o.metadata ?? { cloudlet: '', region: '', availabilityZone: '', labels: {} },
+      transport: { connectTimeoutMs: 1_000, requestTimeoutMs: 2_000, queueLimitPerPeer: 64, concurrencyPerPeer: 4, maxPeers: 256, keepAliveMs: 10_000, timestampWindowMs: 60_000, maxBodyBytes: 1_048_576, maxNonces: 100_000 }
+    },
+    placement: DEFAULT_PLACEMENT_CONFIG,
+    cloudlet: o.cloudlet,
+    identity: o.identity,
+    proxy: { listTimeoutMs: o.listTimeoutMs ?? 2_000, forwardTimeoutMs: 60_000, publicUrl: null },
+    dataDir: o.dataDir
+  }
+}
+
+function readOrMakeClusterKey (path: string | null): string {
+  if (path !== null && existsSync(path)) return readFileSync(path, 'utf8').trim()
+  const key = randomBytes(32).toString('base64url')
+  if (path !== null) writeFileSync(path, `${key}\n`, { mode: 0o600 })
+  return key
+}
+
+/** Registers the default image in a cloudlet (same id everywhere), unless it is there. */
+async function seedImage (cloudletUrl: string, config: CloudletConfig): Promise<void> {
+  const http = createHttpClient({ connectTimeoutMs: 2_000, headersTimeoutMs: 10_000 })
+  try {
+    const tokens = new KeystonePasswordTokenSource(http, new SystemClock(), { authUrl: `${cloudletUrl}/identity`, user: config.admin.user, password: config.admin.password, project: config.admin.project })
+    const token = await tokens.token()
+    const images = `${cloudletUrl}/image/v2/images`
+    const call = async (method: string, url: string, body: string | Uint8Array, contentType: string): Promise<number> => {
+      const response = await http(httpRequest(method, url, { headers: { 'x-auth-token': token, 'content-type': contentType }, body }))
+      await readBody(response.body)
+      return response.status
+    }
+    const created = await call('POST', images, JSON.stringify({ id: DEFAULT_IMAGE.id, name: DEFAULT_IMAGE.name, disk_format: 'qcow2', container_format: 'bare', visibility: 'public' }), 'application/json')
+    if (created === 409) return
+    if (created !== 201) throw new Error(`${cloudletUrl}: creating the default image answered ${created}`)
+    const uploaded = await call('PUT', `${images}/${DEFAULT_IMAGE.id}/file`, new Uint8Array(1024).fill(7), 'application/octet-stream')
+    if (uploaded !== 204) throw new Error(`${cloudletUrl}: uploading the default image answered ${uploaded}`)
+  } finally {
+    await http.close()
+  }
+}
+
+async function converged (introducer: RunningOverlayAgent, members: readonly ClusterMember[], cacheSize: number, timeoutMs: number, progress: (text: string) => void): Promise<void> {
+  const started = performance.now()
+  let last = ''
+  for (;;) {
+    const agents = [introducer, ...members.flatMap(m => m.agent === null ? [] : [m.agent.overlay])]
+    const wanted = Math.min(cacheSize, agents.length - 1)
+    const referenced = new Set(agents.flatMap(a => a.node.view().map(e => String(e.id))))
+    const full = agents.filter(a => a.node.view().length >= wanted).length
+    const linked = agents.filter(a => referenced.has(a.id)).length
+    const text = `overlay: ${full} of ${agents.length} caches full, ${linked} of ${agents.length} agents known by a peer`
+    if (text !== last) progress(text)
+    last = text
+    if (full === agents.length && linked === agents.length) return
+    if (performance.now() - started > timeoutMs) throw new Error(`the overlay did not converge within ${timeoutMs} ms (${text})`)
+    await new Promise(resolve => setTimeout(resolve, 200))
+  }
+}

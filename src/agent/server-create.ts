@@ -1,0 +1,106 @@
+/**
+ * POST /servers through the agent: read the request's flavor and hints, let the scheduler pick
+ * a cloudlet (power of two choices over the overlay, issue 4), and have that cloudlet's agent
+ * create the server ("placed" directive, with the reservation it gives back once its cloudlet
+ * accepted the create). The location is recorded here too, so a show through this agent goes
+ * straight to the right place.
+ *
+ * What the scheduler cannot place is left to this agent's own cloudlet, whose Nova answers as
+ * Nova does (a server in ERROR with "No valid host was found", or 400 for a zone it does not
+ * know). A body that is not a valid create is also passed to the own cloudlet, so the client
+ * gets Nova's own 400.
+ */
+import { readBody } from '../core/http.ts'
+import type { HttpResponse } from '../core/http.ts'
+import { flavorSizesFromView } from '../openstack/compute/flavors/flavor-resources.ts'
+import type { FlavorSizes } from '../openstack/compute/flavors/flavor-resources.ts'
+import { COMPUTE_VERSION_RANGE, LEGACY_VERSION_HEADER } from '../openstack/compute/microversions.ts'
+import { serverPlacementHints } from '../openstack/compute/server-placement-hints.ts'
+import { OpenStackFault } from '../openstack/faults.ts'
+import { requestedMicroversion } from '../openstack/microversion.ts'
+import { agentId } from '../protocol/cyclon/peer-descriptor.ts'
+import type { PlacementRequest } from '../protocol/placement/placement-request.ts'
+import { placementRequestFromCreate } from './placement-request-from-create.ts'
+import { getCall } from './proxy-call.ts'
+import type { ProxyCall, ProxyContext } from './proxy-call.ts'
+import { bodyText, MAX_JSON_BODY_BYTES } from './upstream-call.ts'
+
+export async function createServer (proxy: ProxyContext, call: ProxyCall): Promise<HttpResponse> {
+  const options = proxy
+  const text = call.request.body === null ? '' : new TextDecoder().decode(await readBody(call.request.body, MAX_JSON_BODY_BYTES))
+  const local = async (): Promise<HttpResponse> => await proxy.serveLocally(call, { body: text })
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return await local()
+  }
+  const version = requestedMicroversion(call.request.headers, 'compute', COMPUTE_VERSION_RANGE, LEGACY_VERSION_HEADER)
+  let hints: ReturnType<typeof serverPlacementHints>
+  try {
+    hints = serverPlacementHints(body, version)
+  } catch (error) {
+    if (error instanceof OpenStackFault) return await local()
+    throw error
+  }
+  const flavor = await flavorOf(proxy, call, hints.flavorId)
+  if (flavor === null) return await local()
+  const plan = await placementRequestFromCreate(hints, flavor, {
+    server: async id => {
+      const location = options.locations.get(id) ?? await proxy.locate(call, id)
+      return location === null ? null : agentId(location.agent.id)
+    }
+  })
+  if (plan.kind === 'no-valid-host') return await local()
+  const excluded: string[] = []
+  for (const request of [plan.request, plan.fallback, plan.fallback ?? plan.request]) {
+    if (request === null) continue
+    const outcome = await options.scheduler.place(withExcluded(request, excluded))
+    proxy.recordPlacement(outcome.decisionMs, outcome.kind)
+    if (outcome.kind !== 'placed') continue
+    const target = { id: outcome.agent.id, address: outcome.agent.address }
+    if (target.id === options.self.id) {
+      const response = await proxy.serveLocally(call, { body: text })
+      await options.scheduler.landed(outcome.reservationId).catch(() => {})
+      return response
+    }
+    const response = await proxy.forwardTo(target, call, { mode: 'placed', reservationId: outcome.reservationId, body: text })
+    if (response === null) {
+      excluded.push(target.id)
+      continue
+    }
+    recordCreated(proxy, call, response, target)
+    return response
+  }
+  return await local()
+}
+
+async function flavorOf (proxy: ProxyContext, call: ProxyCall, flavorId: string): Promise<FlavorSizes | null> {
+  const response = await proxy.serveLocally(getCall(call, `/v2.1/flavors/${encodeURIComponent(flavorId)}`, null), { method: 'GET' })
+  if (response.status !== 200) return null
+  try {
+    const view = JSON.parse(bodyText(response)) as { flavor?: { extra_specs?: unknown } }
+    if (view.flavor?.extra_specs !== undefined) return flavorSizesFromView(view)
+    const specs = await proxy.serveLocally(getCall(call, `/v2.1/flavors/${encodeURIComponent(flavorId)}/os-extra_specs`, null), { method: 'GET' })
+    const extra = specs.status === 200 ? (JSON.parse(bodyText(specs)) as { extra_specs?: Record<string, string> }).extra_specs : undefined
+    return flavorSizesFromView(view, extra ?? {})
+  } catch {
+    return null
+  }
+}
+
+function withExcluded (request: PlacementRequest, excluded: readonly string[]): PlacementRequest {
+  if (excluded.length === 0) return request
+  const notAgents = [...(request.requirements?.notAgents ?? []), ...excluded.map(agentId)]
+  return { ...request, requirements: { ...request.requirements, notAgents } }
+}
+
+function recordCreated (proxy: ProxyContext, call: ProxyCall, response: HttpResponse, agent: { id: string, address: string }): void {
+  if (response.status !== 202) return
+  try {
+    const id = (JSON.parse(bodyText(response)) as { server?: { id?: unknown } }).server?.id
+    if (typeof id === 'string') proxy.locations.put(id, 'server', { agent, projectId: call.auth.project?.id ?? null, createdAt: null })
+  } catch {
+    // Not JSON: nothing to record; the client gets the answer as it is.
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * The agent's service proxy: the OpenStack APIs (identity, compute, image, network) on the
+ * agent's own endpoints, over many cloudlets. Each call is classified from the route tables
+ * the emulator serves (src/openstack/*\/routes.ts):
+ * - a server create is placed by the scheduler and forwarded to the chosen agent, which creates
+ *   it in its cloudlet; the location is recorded (here and there);
+ * - a call by server id goes to the agent whose cloudlet holds the server (server-locator.ts);
+ * - a server list fans out to the agents of the project's footprint, and is merged, sorted and
+ *   re-paginated (server-list.ts);
+ * - anything else is served by this agent's own cloudlet (images, networks, keypairs and flavors
+ *   are per cloudlet until the global-objects issue).
+ * A call another agent forwarded with a signed directive (forwarded-call.ts) is served from
+ * this agent's own cloudlet, never forwarded again. Identity calls go to the identity front.
+ */
+import { jsonResponse, readBody } from '../core/http.ts'
+import type { HttpHandler, HttpRequest, HttpResponse } from '../core/http.ts'
+import type { Clock, Logger } from '../core/ports.ts'
+import { COMPUTE_ROUTES } from '../openstack/compute/routes.ts'
+import { OpenStackFault, ServiceUnavailable } from '../openstack/faults.ts'
+import { IMAGE_ROUTES } from '../openstack/image/routes.ts'
+import { NETWORK_ROUTES } from '../openstack/network/routes.ts'
+import { compileRoutes } from '../openstack/route-table.ts'
+import type { CompiledRoutes, RouteSpec } from '../openstack/route-table.ts'
+import { renderProxyFault } from '../proxy/proxy-faults.ts'
+import { urlRewriter } from '../proxy/url-rewrite.ts'
+import type { UrlRewriter } from '../proxy/url-rewrite.ts'
+import type { ForwardSigner } from './forwarded-call.ts'
+import { VISITED_HEADER } from './forwarded-call.ts'
+import { RECENT_DECISIONS } from './proxy-call.ts'
+import type { ForwardOptions, LocalOverrides, ProxiedService, ProxyCall, ProxyContext, ProxyStats } from './proxy-call.ts'
+import { CloudletSessionError } from './proxy-ports.ts'
+import type { AgentRef, CloudletSessions, Footprint, Locations, ResourceLocation, Scheduler, UserTokens } from './proxy-ports.ts'
+import { createServer } from './server-create.ts'
+import { listServers } from './server-list.ts'
+import { ServerLocator } from './server-locator.ts'
+import { callUpstream, isJson, MAX_JSON_BODY_BYTES, passedRequestHeaders } from './upstream-call.ts'
+
+/** The agent's path prefix of each service; the route tables are relative to it. */
+export const SERVICE_PREFIXES: ReadonlyArray<readonly [prefix: string, service: ProxiedService]> = [
+  ['/compute', 'compute'], ['/image', 'image'], ['/network', 'network']
+]
+
+export interface ServiceProxyOptions {
+  readonly self: AgentRef
+  /** The base URL clients use; null: the scheme and Host of each request. */
+  readonly publicUrl: string | null
+  /** The own cloudlet's service roots (compute without /v2.1, image and network unversioned). */
+  readonly cloudletRoots: Readonly<Record<ProxiedService, string>>
+  /** Outbound HTTP to the cloudlet and to other agents. */
+  readonly http: HttpHandler
+  readonly users: UserTokens
+  readonly sessions: CloudletSessions
+  readonly locations: Locations
+  readonly footprint: Footprint
+  readonly scheduler: Scheduler
+  readonly forward: ForwardSigner
+  /** The agent's Keystone front, for everything under /identity. */
+  readonly identity: HttpHandler
+  readonly clock: Clock
+  readonly logger: Logger
+  readonly listTimeoutMs: number
+  readonly forwardTimeoutMs: number
+}
+
+const TABLES: Readonly<Record<ProxiedService, CompiledRoutes<RouteSpec>>> = {
+  compute: compileRoutes(COMPUTE_ROUTES, { headFromGet: true }),
+  image: compileRoutes(IMAGE_ROUTES, { headFromGet: true }),
+  network: compileRoutes(NETWORK_ROUTES, { headFromGet: true })
+}
+
+const UNAUTHENTICATED = '{"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}}'
+
+export class ServiceProxy implements ProxyContext {
+  readonly options: ServiceProxyOptions
+  readonly #locator: ServerLocator
+  /** URL rewriters by the public base they rewrite to (one per base the clients use). */
+  readonly #rewriters = new Map<string, UrlRewriter>()
+
+  constructor (options: ServiceProxyOptions) {
+    this.options = options
+    this.#locator = new ServerLocator(this)
+  }
+
+  get self (): AgentRef { return this.options.self }
+  get locations (): Locations { return this.options.locations }
+  get footprint (): Footprint { return this.options.footprint }
+  get scheduler (): Scheduler { return this.options.scheduler }
+  get logger (): Logger { return this.options.logger }
+  get listTimeoutMs (): number { return this.options.listTimeoutMs }
+
+  async locate (call: ProxyCall, serverId: string): Promise<ResourceLocation | null> {
+    return await this.#locator.locate(call, serverId)
+  }
+
+  readonly stats: ProxyStats = { placed: 0, noValidHost: 0, recentDecisionsMs: [] }
+
+  recordPlacement (decisionMs: number, outcome: 'placed' | 'no-valid-host'): void {
+    if (outcome === 'placed') this.stats.placed++
+    else this.stats.noValidHost++
+    const recent = this.stats.recentDecisionsMs
+    recent.push(decisionMs)
+    if (recent.length > RECENT_DECISIONS) recent.splice(0, recent.length - RECENT_DECISIONS)
+  }
+
+  readonly handle: HttpHandler = async request => {
+    const path = request.url.pathname
+    if (path === '/identity' || path.startsWith('/identity/')) return await this.options.identity(request)
+    const entry = SERVICE_PREFIXES.find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`))
+    if (entry === undefined) return jsonResponse(404, { error: { code: 404, title: 'Not Found', message: `The resource could not be found: ${path}` } })
+    const [prefix, service] = entry
+    const relative = path.slice(prefix.length)
+    const publicBase = this.#publicBase(request)
+    const match = TABLES[service].match(request.method, relative === '' ? '/' : relative)
+    const route = match.found ? match.route : null
+    if (route !== null && route.authenticated === false) return await this.#unauthenticated(request, service, relative, publicBase)
+
+    const token = request.headers['x-auth-token']
+    const auth = token === undefined || token === '' ? null : await this.options.users.verify(token)
+    if (auth === null) {
+      return { status: 401, headers: { 'content-type': 'application/json', 'www-authenticate': `Keystone uri="${publicBase}/identity"` }, body: UNAUTHENTICATED }
+    }
+    const target = `${path}${request.url.search}`
+    const checked = this.options.forward.check(this.options.self.id, request.method, target, request.headers)
+    if (checked !== null && !checked.ok) this.options.logger.warn({ problem: checked.problem, path }, 'ignored a forward directive')
+    const directive = checked?.ok === true ? checked.directive : null
+    const call: ProxyCall = {
+      request,
+      service,
+      path: relative,
+      search: request.url.search,
+      route,
+      params: match.found ? match.params : {},
+      auth,
+      publicBase: directive?.publicBase ?? publicBase,
+      directive
+    }
+    try {
+      return await this.#route(call)
+    } catch (error) {
+      return this.#failure(call, error)
+    }
+  }
+
+  async #route (call: ProxyCall): Promise<HttpResponse> {
+    const { route, directive } = call
+    if (directive !== null) {
+      const response = await this.serveLocally(call)
+      if (directive.mode === 'placed' && directive.reservationId !== undefined) await this.#landed(call, response, directive.reservationId)
+      return response
+    }
+    if (call.service !== 'compute' || route === null) return await this.serveLocally(call)
+    if (route.name === 'servers:create') return await createServer(this, call)
+    if (route.name === 'servers:list' || route.name === 'servers:detail') return await listServers(this, call)
+    const serverId = call.params.server_id
+    if (route.kind === 'by-id' && serverId !== undefined) return await this.#locator.serve(call, serverId)
+    return await this.serveLocally(call)
+  }
+
+  /** The call as this agent's own cloudlet answers it, for the caller. */
+  async serveLocally (call: ProxyCall, override: LocalOverrides = {}): Promise<HttpResponse> {
+    const session = await this.options.sessions.session(call.auth)
+    const root = this.options.cloudletRoots[call.service]
+    const url = `${root}${session.toLocal(call.path)}${session.toLocal(call.search)}`
+    let body: string | HttpRequest['body'] = override.body ?? call.request.body
+    if (override.body === undefined && body !== null && isJson(call.request.headers['content-type'])) {
+      body = new TextDecoder().decode(await readBody(body, MAX_JSON_BODY_BYTES))
+    }
+    if (typeof body === 'string') body = session.toLocal(body)
+    const headers = passedRequestHeaders(call.request.headers, { 'x-auth-token': session.token })
+    const rewriter = this.#rewriter(call.publicBase)
+    const response = await callUpstream(this.options.http, { method: override.method ?? call.request.method, url, headers, body }, {
+      text: text => rewriter.rewriteText(session.toGlobal(text))
+    })
+    this.#learn(call, response)
+    return response
+  }
+
+  /** The call made at another agent, which serves it from its own cloudlet; null when that agent cannot be reached. */
+  async forwardTo (agent: AgentRef, call: ProxyCall, options: ForwardOptions): Promise<HttpResponse | null> {
+    const method = options.method ?? call.request.method
+    const prefix = SERVICE_PREFIXES.find(([, s]) => s === call.service)?.[0] ?? ''
+    const target = `${prefix}${options.path ?? call.path}${options.search ?? call.search}`
+    const directive = this.options.forward.headers({
+      from: this.options.self.id,
+      to: agent.id,
+      mode: options.mode,
+      ...(options.reservationId === undefined ? {} : { reservationId: options.reservationId }),
+      publicBase: call.publicBase,
+      method,
+      target
+    })
+    const visited = [call.request.headers[VISITED_HEADER], this.options.self.id].filter(v => v !== undefined && v !== '').join(',')
+    const headers = passedRequestHeaders(call.request.headers, { ...directive, [VISITED_HEADER]: visited, 'x-auth-token': call.auth.token })
+    let body: string | HttpRequest['body'] = options.body ?? (options.method === undefined ? call.request.body : null)
+    if (typeof body !== 'string' && body !== null && isJson(call.request.headers['content-type'])) body = new TextDecoder().decode(await readBody(body, MAX_JSON_BODY_BYTES))
+    const timeoutMs = options.timeoutMs ?? this.options.forwardTimeoutMs
+    try {
+      return await withTimeout(callUpstream(this.options.http, { method, url: `${agent.address}${target}`, headers, body }, { text: text => text }), timeoutMs)
+    } catch (error) {
+      this.options.logger.warn({ agent: agent.id, target, err: (error as Error).message }, 'agent not reachable')
+      return null
+    }
+  }
+
+  /** Remembers where the servers in a response of this agent's cloudlet are. */
+  #learn (call: ProxyCall, response: HttpResponse): void {
+    if (call.service !== 'compute' || response.status >= 300 || typeof response.body !== 'string') return
+    const routeName = call.route?.name
+    if (routeName !== 'servers:create' && routeName !== 'servers:show' && routeName !== 'servers:list' && routeName !== 'servers:detail') return
+    let parsed: { server?: { id?: unknown, tenant_id?: unknown, created?: unknown }, servers?: Array<{ id?: unknown, tenant_id?: unknown, created?: unknown }> }
+    try {
+      parsed = JSON.parse(response.body)
+    } catch {
+      return
+    }
+    const servers = parsed.server !== undefined ? [parsed.server] : parsed.servers ?? []
+    const projectId = call.auth.project?.id ?? null
+    for (const server of servers) {
+      if (typeof server.id !== 'string') continue
+      const known = this.options.locations.get(server.id)
+      if (known !== null && known.agent.id === this.options.self.id) continue
+      this.options.locations.put(server.id, 'server', {
+        agent: this.options.self,
+        projectId: typeof server.tenant_id === 'string' ? server.tenant_id : projectId,
+        createdAt: typeof server.created === 'string' ? server.created : null
+      })
+    }
+    if (routeName === 'servers:create' && projectId !== null) this.options.footprint.add(projectId)
+  }
+
+  async #landed (call: ProxyCall, response: HttpResponse, reservationId: string): Promise<void> {
+    try {
+      await this.options.scheduler.landed(reservationId)
+    } catch (error) {
+      this.options.logger.warn({ err: error, reservationId, status: response.status, path: call.path }, 'could not give a reservation back')
+    }
+  }
+
+  async #unauthenticated (request: HttpRequest, service: ProxiedService, relative: string, publicBase: string): Promise<HttpResponse> {
+    const url = `${this.options.cloudletRoots[service]}${relative}${request.url.search}`
+    const rewriter = this.#rewriter(publicBase)
+    return await callUpstream(this.options.http, { method: request.method, url, headers: passedRequestHeaders(request.headers, {}), body: null }, {
+      text: text => rewriter.rewriteText(text)
+    })
+  }
+
+  #rewriter (publicBase: string): UrlRewriter {
+    let rewriter = this.#rewriters.get(publicBase)
+    if (rewriter === undefined) {
+      if (this.#rewriters.size >= 64) this.#rewriters.clear()
+      rewriter = urlRewriter(SERVICE_PREFIXES.map(([prefix, service]) => ({ from: this.options.cloudletRoots[service], to: `${publicBase}${prefix}` })))
+      this.#rewriters.set(publicBase, rewriter)
+    }
+    return rewriter
+  }
+
+  #publicBase (request: HttpRequest): string {
+    if (this.options.publicUrl !== null) return this.options.publicUrl
+    return `${request.url.protocol}//${request.url.host}`
+  }
+
+  #failure (call: ProxyCall, error: unknown): HttpResponse {
+    const context = { request: call.request, identityUrl: `${call.publicBase}/identity`, requestId: '' }
+    if (error instanceof CloudletSessionError) {
+      if (error.status === 401) return { status: 401, headers: { 'content-type': 'application/json' }, body: UNAUTHENTICATED }
+      this.options.logger.warn({ err: error.message, path: call.path }, 'own cloudlet unavailable')
+      return renderProxyFault(call.service, new ServiceUnavailable(`The cloudlet behind agent ${this.options.self.id} is not reachable; try again later.`), context)
+    }
+    if (error instanceof OpenStackFault) return renderProxyFault(call.service, error, context)
+    this.options.logger.error({ err: error, path: call.path, method: call.request.method }, 'proxy failed')
+    return renderProxyFault(call.service, new OpenStackFault(500, 'An unexpected error occurred in the p2pstack agent.'), context)
+  }
+}
+
+export async function withTimeout<T> (promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    return await Promise.race([promise, new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`no answer within ${ms} ms`)) }, ms) })])
+  } finally {
+    clearTimeout(timer)
+  }
+}
