@@ -19,6 +19,7 @@
 import { DEFAULT_IMAGE, startLocalCluster } from '../src/agent/local-cluster.ts'
 import type { RunningLocalCluster } from '../src/agent/local-cluster.ts'
 import { silentLogger } from '../src/core/ports.ts'
+import { liftQuotas, loginAdmin } from './agent-bench-helpers.ts'
 
 const argument = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(name)
@@ -28,16 +29,6 @@ const delayMs = Number(argument('--delay-ms', '20'))
 const requests = Number(argument('--requests', '40'))
 const seconds = Number(argument('--seconds', '10'))
 const sizes = argument('--sizes', '1,4,16,64').split(',').map(Number)
-
-async function login (agentUrl: string): Promise<string> {
-  const response = await fetch(`${agentUrl}/identity/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { name: 'Default' }, password: 'secret' } } }, scope: { project: { name: 'admin', domain: { name: 'Default' } } } } })
-  })
-  if (response.status !== 201) throw new Error(`login: ${response.status}`)
-  return response.headers.get('x-subject-token') as string
-}
 
 async function create (agentUrl: string, token: string, name: string, site: string | null): Promise<number> {
   const response = await fetch(`${agentUrl}/compute/v2.1/servers`, {
@@ -78,7 +69,9 @@ async function listLatency (n: number): Promise<{ p50: number, p99: number, serv
   const c = await cluster(n)
   try {
     const entry = c.entryUrl
-    const token = await login(entry)
+    const admin = await loginAdmin(entry)
+    const token = admin.token
+    await liftQuotas(c.members.map(m => m.agent?.publicUrl as string), admin)
     for (const member of c.members) {
       for (let k = 0; k < 2; k++) {
         const status = await create(entry, token, `s-${member.index}-${k}`, member.name)
@@ -112,7 +105,8 @@ async function createsPerSecond (n: number): Promise<{ perSecond: number, ok: nu
   const c = await cluster(n)
   try {
     const agents = c.members.map(m => m.agent?.publicUrl as string)
-    const tokens = await Promise.all(agents.map(login))
+    const tokens = (await Promise.all(agents.map(loginAdmin))).map(l => l.token)
+    await liftQuotas(agents, await loginAdmin(c.entryUrl))
     let ok = 0
     let failed = 0
     let next = 0

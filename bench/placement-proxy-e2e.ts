@@ -4,21 +4,27 @@
  * hosts, src/agent/local-cluster.ts) and their 16 agents, in this process on loopback; 400
  * m1.tiny servers created through the agents in turn, 16 at a time; one in eight asks for a
  * particular cloudlet by label (`p2pstack:labels=site=cloudlet-k`).
+ * Arguments: servers, cloudlets, creates in flight (default 16), one labelled in how many (8; 0: none).
  *
  * Prints: each cloudlet's utilization at the end (the highest of VCPU, MEMORY_MB, DISK_GB used
  * over capacity, read from its Placement through the agent's load monitor), the highest and the
  * mean, whether every labelled server is on its cloudlet, the placement-decision latency
  * p50/p99 (as the agents measured it), and the creates per second.
  *
- *   node --import tsx bench/placement-proxy-e2e.ts [servers=400] [cloudlets=16]
+ *   node --import tsx bench/placement-proxy-e2e.ts [servers=400] [cloudlets=16] [concurrency=16] [labelEvery=8]
  */
 import { DEFAULT_IMAGE, startLocalCluster } from '../src/agent/local-cluster.ts'
 import { silentLogger } from '../src/core/ports.ts'
+import { liftQuotas, loginAdmin } from './agent-bench-helpers.ts'
 import { utilizationAfter } from '../src/protocol/placement/cloudlet-load.ts'
 
 const ZERO = { vcpus: 0, memoryMb: 0, diskGb: 0 }
 const servers = Number(process.argv[2] ?? 400)
 const cloudlets = Number(process.argv[3] ?? 16)
+/** Creates in flight at once; 1 measures a placement alone. */
+const concurrency = Number(process.argv[4] ?? 16)
+/** One server in this many asks for a cloudlet by label; 0: none. */
+const labelEvery = Number(process.argv[5] ?? 8)
 
 const cluster = await startLocalCluster({
   host: '127.0.0.1',
@@ -34,24 +40,18 @@ const cluster = await startLocalCluster({
 try {
   await cluster.converged(120_000)
   const agents = cluster.members.map(m => m.agent).filter(a => a !== null)
-  const tokens = await Promise.all(agents.map(async agent => {
-    const response = await fetch(`${agent.publicUrl}/identity/v3/auth/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { name: 'Default' }, password: 'secret' } } }, scope: { project: { name: 'admin', domain: { name: 'Default' } } } } })
-    })
-    return response.headers.get('x-subject-token') as string
-  }))
+  const tokens = (await Promise.all(agents.map(async agent => await loginAdmin(agent.publicUrl)))).map(l => l.token)
+  await liftQuotas(agents.map(a => a.publicUrl), await loginAdmin(cluster.entryUrl))
   const wanted = new Map<string, string>()
   let next = 0
   let refused = 0
   const started = performance.now()
-  await Promise.all(Array.from({ length: 16 }, async () => {
+  await Promise.all(Array.from({ length: concurrency }, async () => {
     for (;;) {
       const n = next++
       if (n >= servers) return
       const i = n % agents.length
-      const site = n % 8 === 7 ? `cloudlet-${1 + ((n >> 3) % cloudlets)}` : null
+      const site = labelEvery > 0 && n % labelEvery === labelEvery - 1 ? `cloudlet-${1 + (Math.floor(n / labelEvery) % cloudlets)}` : null
       const response = await fetch(`${agents[i]?.publicUrl as string}/compute/v2.1/servers`, {
         method: 'POST',
         headers: { 'x-auth-token': tokens[i] as string, 'content-type': 'application/json' },
@@ -89,7 +89,7 @@ try {
   const pct = (p: number): number => decisions[Math.min(decisions.length - 1, Math.floor(p * decisions.length))] ?? Number.NaN
   const mean = rows.reduce((s, r) => s + r.utilization, 0) / rows.length
   const highest = Math.max(...rows.map(r => r.utilization))
-  console.log(`${servers} m1.tiny servers through ${agents.length} agents' POST /servers, 16 at a time: ${(servers / seconds).toFixed(1)} creates/s, ${refused} refused`)
+  console.log(`${servers} m1.tiny servers through ${agents.length} agents' POST /servers, ${concurrency} at a time, ${labelEvery > 0 ? `one in ${labelEvery} with a label` : 'no labels'}: ${(servers / seconds).toFixed(1)} creates/s, ${refused} refused`)
   console.log('| cloudlet | hosts | servers | utilization % |')
   console.log('|---|---|---|---|')
   for (const r of rows) console.log(`| ${r.name} | ${r.hosts} | ${r.count} | ${r.utilization.toFixed(1)} |`)

@@ -99,6 +99,7 @@ describe('parseAgentConfig', () => {
     assert.match(refusal(`id: a\nlisten: { port: 1 }\nsecurity: { clusterKey: "${KEY}" }\nproxi: {}`), /\(top level\): Unrecognized key: "proxi"/)
     assert.match(refusal(`id: a\nlisten: { port: 1 }\nsecurity: { clusterKey: "${KEY}" }\nidentity: { provider: "http://127.0.0.1:5000" }`), /identity: the service proxy needs the cloudlet it fronts/)
     assert.match(refusal(`id: a\nlisten: { port: 1 }\nsecurity: { clusterKey: "${KEY}" }\nproxy: { listTimeoutMs: -1 }`), /proxy\.listTimeoutMs/)
+    assert.match(refusal(`id: a\nlisten: { port: 1 }\nsecurity: { clusterKey: "${KEY}", tls: { caFile: a, certFile: b, keyFile: c } }\ncloudlet: { authUrl: "http://127.0.0.1:1/identity", password: p }\nidentity: { provider: "http://127.0.0.1:2" }`), /security\.tls: the service proxy/)
     assert.match(refusal(`id: a\nlisten: { host: 0.0.0.0, port: 1 }\nsecurity: { clusterKey: "${KEY}" }`), /advertisedAddress: required when listen\.host is a wildcard/)
     assert.match(refusal('id: [unclosed\n'), /not valid YAML/)
   })

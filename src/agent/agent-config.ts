@@ -202,6 +202,11 @@ export interface IdentityConnection {
   readonly revocationPollMs: number
 }
 
+/** The credentials of a CloudletConnection, as KeystonePasswordTokenSource takes them. */
+export function cloudletAdminCredentials (cloudlet: CloudletConnection): { authUrl: string, user: string, password: string, project: string, userDomain: string, projectDomain: string } {
+  return { authUrl: cloudlet.authUrl, user: cloudlet.username, password: cloudlet.password, project: cloudlet.project, userDomain: cloudlet.userDomain, projectDomain: cloudlet.projectDomain }
+}
+
 /** How the agent reaches its cloudlet as its admin. */
 export interface CloudletConnection {
   readonly authUrl: string
@@ -302,6 +307,7 @@ export function parseAgentConfig (yamlText: string, options: { source: string, b
         revocationPollMs: identityFile.revocationPollMs
       }
   if (file.identity !== undefined && cloudletFile === undefined) problems.push('identity: the service proxy needs the cloudlet it fronts (cloudlet section)')
+  if (file.identity !== undefined && file.security.tls !== undefined) problems.push('security.tls: the service proxy serves the OpenStack APIs on the agent\'s one listener, which mutual TLS would close to ordinary clients; use the cluster key with identity (mutual TLS for the proxy needs a separate API listener, not built yet)')
   if (file.identity !== undefined && clusterKey === null) problems.push('security: the service proxy forwards calls between agents signed with the cluster key; give clusterKey or clusterKeyFile')
   if (problems.length > 0) fail(problems)
 

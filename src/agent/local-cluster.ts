@@ -10,11 +10,13 @@
  * + 100, the introducer on base + 101, cloudlet i on base + 200 + i. Base port 0 gives every
  * process a free port instead (tests). State: the data directory holds idp.sqlite,
  * cluster.key, cloudlet-<i>.sqlite (+ .images/) and the agents' state; without one, memory.
+ * Each cloudlet's admin password is derived from the cluster key (HMAC), so it is stable
+ * across runs and tells nothing of the key.
  *
  * Every cloudlet gets the same public image ("cirros", one id everywhere) so that a server can
  * boot wherever the scheduler puts it; images are per cloudlet until the global-objects issue.
  */
-import { randomBytes } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { httpRequest, readBody } from '../core/http.ts'
@@ -135,7 +137,7 @@ export async function startLocalCluster (options: LocalClusterOptions): Promise<
         name,
         region,
         ...(options.transitionDelayMs === undefined ? {} : { transitionDelayMs: options.transitionDelayMs }),
-        admin: { user: 'admin', password: `cloudlet-${clusterKey.slice(0, 16)}`, project: 'admin' },
+        admin: { user: 'admin', password: createHmac('sha256', clusterKey).update(`cloudlet admin ${i}`).digest('base64url').slice(0, 24), project: 'admin' },
         hosts: { ...DEFAULT_CLOUDLET_CONFIG.hosts, count: HOST_COUNTS[(i - 1) % HOST_COUNTS.length] ?? 2 }
       }
       const cloudlet = await startCloudletProcess({ host, port: port(200 + i), config, stateFile: file(`${name}.sqlite`), logger, responseDelayMs: options.cloudletDelayMs ?? 0 })

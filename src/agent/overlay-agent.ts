@@ -29,6 +29,7 @@ import { PeerRejections } from '../runtime/peer-rejections.ts'
 import { startPeerHttpsServer } from '../runtime/peer-tls-server.ts'
 import { HttpPeerTransport } from '../runtime/peer-transport.ts'
 import { SystemClock } from '../runtime/system-clock.ts'
+import { cloudletAdminCredentials } from './agent-config.ts'
 import type { AgentConfig, CloudletConnection } from './agent-config.ts'
 import { CloudletLoadMonitor } from './cloudlet-load-monitor.ts'
 import { CloudletLoadReader } from './cloudlet-load-reader.ts'
@@ -247,14 +248,7 @@ export async function startOverlayAgent (options: OverlayAgentOptions): Promise<
 /** Reads the cloudlet's load from its Placement, found through its Keystone's catalog. */
 async function startCloudletLoad (cloudlet: CloudletConnection, clock: SystemClock, logger: Logger): Promise<{ monitor: CloudletLoadMonitor, close: () => Promise<void> }> {
   const http = createHttpClient({ connectTimeoutMs: 2_000, headersTimeoutMs: 5_000 })
-  const tokens = new KeystonePasswordTokenSource(http, clock, {
-    authUrl: cloudlet.authUrl,
-    user: cloudlet.username,
-    password: cloudlet.password,
-    project: cloudlet.project,
-    userDomain: cloudlet.userDomain,
-    projectDomain: cloudlet.projectDomain
-  })
+  const tokens = new KeystonePasswordTokenSource(http, clock, cloudletAdminCredentials(cloudlet))
   // The reader finds Placement on its first read, so a cloudlet that is not up yet only delays it.
   let reader: CloudletLoadReader | null = null
   const monitor = new CloudletLoadMonitor({

@@ -39,6 +39,14 @@ export interface ForwardOptions {
   readonly timeoutMs?: number
 }
 
+export interface ForwardFailure {
+  readonly failed: 'unreachable' | 'timeout' | 'loop'
+}
+
+export function isForwardFailure (value: HttpResponse | ForwardFailure): value is ForwardFailure {
+  return 'failed' in value
+}
+
 export interface LocalOverrides {
   readonly method?: string
   readonly body?: string
@@ -53,8 +61,12 @@ export interface ProxyContext {
   readonly listTimeoutMs: number
   /** The call as this agent's own cloudlet answers it, for the caller. */
   serveLocally(call: ProxyCall, overrides?: LocalOverrides): Promise<HttpResponse>
-  /** The call made at another agent, which serves it from its own cloudlet; null when that agent cannot be reached in time. */
-  forwardTo(agent: AgentRef, call: ProxyCall, options: ForwardOptions): Promise<HttpResponse | null>
+  /**
+   * The call made at another agent, which serves it from its own cloudlet; or why there is no
+   * answer: the agent could not be reached (nothing was done there), it did not answer in time
+   * (something may have been done), or it is one the call already passed through.
+   */
+  forwardTo(agent: AgentRef, call: ProxyCall, options: ForwardOptions): Promise<HttpResponse | ForwardFailure>
   /** Where a server is (store, own cloudlet, footprint, overlay view); null when nobody has it. */
   locate(call: ProxyCall, serverId: string): Promise<ResourceLocation | null>
   /** Counts a create's placement: how long the decision took, and where it went. */

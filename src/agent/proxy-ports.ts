@@ -42,6 +42,8 @@ export class CloudletSessionError extends Error {
 export interface CloudletSessions {
   /** Rejects with CloudletSessionError. */
   session(auth: AuthContext): Promise<CloudletSession>
+  /** Forgets the caller's session (the cloudlet refused its token), so the next call logs in again. */
+  invalidate(auth: AuthContext): void
 }
 
 /** Where a resource is. */

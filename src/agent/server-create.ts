@@ -21,7 +21,8 @@ import { requestedMicroversion } from '../openstack/microversion.ts'
 import { agentId } from '../protocol/cyclon/peer-descriptor.ts'
 import type { PlacementRequest } from '../protocol/placement/placement-request.ts'
 import { placementRequestFromCreate } from './placement-request-from-create.ts'
-import { getCall } from './proxy-call.ts'
+import { cloudletUnavailableFault, renderProxyFault } from '../proxy/proxy-faults.ts'
+import { getCall, isForwardFailure } from './proxy-call.ts'
 import type { ProxyCall, ProxyContext } from './proxy-call.ts'
 import { bodyText, MAX_JSON_BODY_BYTES } from './upstream-call.ts'
 
@@ -60,12 +61,17 @@ export async function createServer (proxy: ProxyContext, call: ProxyCall): Promi
     if (outcome.kind !== 'placed') continue
     const target = { id: outcome.agent.id, address: outcome.agent.address }
     if (target.id === options.self.id) {
-      const response = await proxy.serveLocally(call, { body: text })
-      await options.scheduler.landed(outcome.reservationId).catch(() => {})
-      return response
+      try {
+        return await proxy.serveLocally(call, { body: text })
+      } finally {
+        await options.scheduler.landed(outcome.reservationId).catch(() => {})
+      }
     }
     const response = await proxy.forwardTo(target, call, { mode: 'placed', reservationId: outcome.reservationId, body: text })
-    if (response === null) {
+    if (isForwardFailure(response)) {
+      // Not reached: nothing was created there, so another agent may be chosen. No answer in
+      // time: the server may exist there, so trying elsewhere could make two; say so instead.
+      if (response.failed === 'timeout') return renderProxyFault('compute', cloudletUnavailableFault({ resource: 'server', agentId: target.id }), { request: call.request, identityUrl: `${call.publicBase}/identity`, requestId: '' })
       excluded.push(target.id)
       continue
     }

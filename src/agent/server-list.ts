@@ -17,7 +17,7 @@ import { mergeServerLists, serverFanOutQuery } from '../proxy/server-list-merge.
 import type { WireServer } from '../proxy/server-list-merge.ts'
 import { CloudletSessionError } from './proxy-ports.ts'
 import type { AgentRef } from './proxy-ports.ts'
-import { getCall, SERVER_DETAIL_ROUTE } from './proxy-call.ts'
+import { getCall, isForwardFailure, SERVER_DETAIL_ROUTE } from './proxy-call.ts'
 import type { ProxyCall, ProxyContext } from './proxy-call.ts'
 import { bodyText } from './upstream-call.ts'
 
@@ -54,10 +54,10 @@ export async function listServers (proxy: ProxyContext, call: ProxyCall): Promis
   }
   if (own !== null) answered(options.self, own)
   for (const { agent, response } of await Promise.all(peerCalls)) {
-    if (response?.status === 200) answered(agent, response)
+    if (!isForwardFailure(response) && response.status === 200) answered(agent, response)
     else {
       unreachable.push(agent)
-      options.logger.warn({ agent: agent.id, status: response?.status ?? 'no answer' }, 'a server list is partial: an agent did not answer')
+      options.logger.warn({ agent: agent.id, status: isForwardFailure(response) ? response.failed : response.status }, 'a server list is partial: an agent did not answer')
     }
   }
   const known: KnownServer[] = unreachable.flatMap(agent => options.locations.byAgent(agent.id, allTenants ? null : projectId)

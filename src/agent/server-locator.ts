@@ -1,15 +1,16 @@
 /**
  * Calls by server id: find the agent whose cloudlet holds the server, and have it serve the
  * call. The lookup order is DESIGN.md's: the location store; this agent's own cloudlet; the
- * agents of the project's footprint, asked in parallel; then a bounded search of the agents
- * in this agent's overlay view. What is found is recorded. A server whose agent does not
+ * agents of the project's footprint, asked in parallel; then a bounded search: at most 8
+ * agents of other projects' footprints, then the agents in this agent's overlay view. What is
+ * found is recorded. A server whose agent does not
  * answer gets Nova's 503 with a message that says which agent; one found nowhere gets Nova's
  * 404 ("Instance <id> could not be found.").
  */
 import type { HttpResponse } from '../core/http.ts'
 import { NotFound } from '../openstack/faults.ts'
 import { cloudletUnavailable, renderProxyFault } from '../proxy/proxy-faults.ts'
-import { getCall, SERVER_SHOW_ROUTE } from './proxy-call.ts'
+import { getCall, isForwardFailure, SERVER_SHOW_ROUTE } from './proxy-call.ts'
 import type { ProxyCall, ProxyContext } from './proxy-call.ts'
 import type { AgentRef, ResourceLocation } from './proxy-ports.ts'
 
@@ -29,7 +30,7 @@ export class ServerLocator {
     const response = location.agent.id === self.id
       ? await this.#proxy.serveLocally(call)
       : await this.#proxy.forwardTo(location.agent, call, { mode: 'local' })
-    if (response === null) return cloudletUnavailable('compute', { resource: 'server', id: serverId, agentId: location.agent.id }, faultContext)
+    if (isForwardFailure(response)) return cloudletUnavailable('compute', { resource: 'server', id: serverId, agentId: location.agent.id }, faultContext)
     const route = call.route?.name
     if ((response.status === 404 && route === 'servers:show') || (response.status === 204 && route === 'servers:delete')) locations.delete(serverId)
     return response
@@ -48,7 +49,7 @@ export class ServerLocator {
       if (fresh.length === 0) return null
       const found = await firstFound(fresh.map(async agent => {
         const response = await this.#proxy.forwardTo(agent, call, { ...show, mode: 'local', timeoutMs: this.#proxy.listTimeoutMs })
-        if (response?.status !== 200) return null
+        if (isForwardFailure(response) || response.status !== 200) return null
         return agent
       }))
       if (found === null) return null
@@ -58,9 +59,25 @@ export class ServerLocator {
     }
     const projectId = call.auth.project?.id
     return (projectId === undefined ? null : await tryAgents(footprint.agentsOf(projectId))) ??
-      await tryAgents(footprint.allAgents()) ??
+      await tryAgents(sample(footprint.allAgents(), MAX_OTHER_PROJECTS_AGENTS)) ??
       await tryAgents(scheduler.peers())
   }
+}
+
+/**
+ * How many agents of other projects' footprints an unknown id may be asked of, beyond its own
+ * project's footprint: the search stays bounded whatever the size of the cluster.
+ */
+const MAX_OTHER_PROJECTS_AGENTS = 8
+
+/** Up to `n` of `items`, picked at random. */
+function sample<T> (items: readonly T[], n: number): T[] {
+  const copy = [...items]
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    ;[copy[i], copy[j]] = [copy[j] as T, copy[i] as T]
+  }
+  return copy.slice(0, n)
 }
 
 export function notFound (serverId: string): NotFound {

@@ -14,6 +14,7 @@ import type { Logger } from '../core/ports.ts'
 import { createHttpClient } from '../runtime/http-client.ts'
 import { ClusterKey } from '../runtime/peer-cluster-key.ts'
 import { SystemClock } from '../runtime/system-clock.ts'
+import { cloudletAdminCredentials } from './agent-config.ts'
 import type { AgentConfig } from './agent-config.ts'
 import { createForwardSigner } from './forwarded-call.ts'
 import { agentIdentityHandler } from './identity/agent-identity-handler.ts'
@@ -64,14 +65,7 @@ export async function startServiceAgent (options: ServiceAgentOptions): Promise<
   const http = createHttpClient({ connectTimeoutMs: 2_000, headersTimeoutMs: config.proxy.forwardTimeoutMs })
   const closers: Array<() => Promise<void> | void> = [async () => { await http.close() }]
   try {
-    const admin = new KeystonePasswordTokenSource(http, clock, {
-      authUrl: cloudlet.authUrl,
-      user: cloudlet.username,
-      password: cloudlet.password,
-      project: cloudlet.project,
-      userDomain: cloudlet.userDomain,
-      projectDomain: cloudlet.projectDomain
-    })
+    const admin = new KeystonePasswordTokenSource(http, clock, cloudletAdminCredentials(cloudlet))
     const region = cloudlet.region === null ? {} : { region: cloudlet.region }
     const computeUrl = await admin.endpoint('compute', region)
     const cloudletRoots = {
@@ -124,7 +118,8 @@ export async function startServiceAgent (options: ServiceAgentOptions): Promise<
           if (error instanceof CloudletLoginRefusedError) throw new CloudletSessionError(401, error.message, { cause: error })
           throw new CloudletSessionError(503, (error as Error).message, { cause: error })
         }
-      }
+      },
+      invalidate: auth => { sessions.invalidate(auth.auditId) }
     }
     const locations: Locations = {
       get: id => state.get(id),

@@ -16,7 +16,7 @@ import { jsonResponse, readBody } from '../core/http.ts'
 import type { HttpHandler, HttpRequest, HttpResponse } from '../core/http.ts'
 import type { Clock, Logger } from '../core/ports.ts'
 import { COMPUTE_ROUTES } from '../openstack/compute/routes.ts'
-import { OpenStackFault, ServiceUnavailable } from '../openstack/faults.ts'
+import { Forbidden, OpenStackFault, ServiceUnavailable } from '../openstack/faults.ts'
 import { IMAGE_ROUTES } from '../openstack/image/routes.ts'
 import { NETWORK_ROUTES } from '../openstack/network/routes.ts'
 import { compileRoutes } from '../openstack/route-table.ts'
@@ -27,7 +27,7 @@ import type { UrlRewriter } from '../proxy/url-rewrite.ts'
 import type { ForwardSigner } from './forwarded-call.ts'
 import { VISITED_HEADER } from './forwarded-call.ts'
 import { RECENT_DECISIONS } from './proxy-call.ts'
-import type { ForwardOptions, LocalOverrides, ProxiedService, ProxyCall, ProxyContext, ProxyStats } from './proxy-call.ts'
+import type { ForwardFailure, ForwardOptions, LocalOverrides, ProxiedService, ProxyCall, ProxyContext, ProxyStats } from './proxy-call.ts'
 import { CloudletSessionError } from './proxy-ports.ts'
 import type { AgentRef, CloudletSessions, Footprint, Locations, ResourceLocation, Scheduler, UserTokens } from './proxy-ports.ts'
 import { createServer } from './server-create.ts'
@@ -68,6 +68,8 @@ const TABLES: Readonly<Record<ProxiedService, CompiledRoutes<RouteSpec>>> = {
   network: compileRoutes(NETWORK_ROUTES, { headFromGet: true })
 }
 
+const WARN_INTERVAL_MS = 60_000
+
 const UNAUTHENTICATED = '{"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}}'
 
 export class ServiceProxy implements ProxyContext {
@@ -75,6 +77,8 @@ export class ServiceProxy implements ProxyContext {
   readonly #locator: ServerLocator
   /** URL rewriters by the public base they rewrite to (one per base the clients use). */
   readonly #rewriters = new Map<string, UrlRewriter>()
+  /** When each kind of warning was last logged (Clock.nowMs). */
+  readonly #warned = new Map<string, number>()
 
   constructor (options: ServiceProxyOptions) {
     this.options = options
@@ -121,7 +125,12 @@ export class ServiceProxy implements ProxyContext {
     }
     const target = `${path}${request.url.search}`
     const checked = this.options.forward.check(this.options.self.id, request.method, target, request.headers)
-    if (checked !== null && !checked.ok) this.options.logger.warn({ problem: checked.problem, path }, 'ignored a forward directive')
+    if (checked !== null && !checked.ok) {
+      // Refused rather than served as a client call: a forwarded call whose directive failed
+      // (clock skew, a replay, a forgery) would otherwise be forwarded again.
+      this.#warnOnce(`directive:${checked.problem}`, { problem: checked.problem, path }, 'refused a call with a bad forward directive')
+      return renderProxyFault(service, new Forbidden(`The call carries a p2pstack forward directive that was refused (${checked.problem}).`), { request, identityUrl: `${publicBase}/identity`, requestId: '' })
+    }
     const directive = checked?.ok === true ? checked.directive : null
     const call: ProxyCall = {
       request,
@@ -166,17 +175,28 @@ export class ServiceProxy implements ProxyContext {
       body = new TextDecoder().decode(await readBody(body, MAX_JSON_BODY_BYTES))
     }
     if (typeof body === 'string') body = session.toLocal(body)
-    const headers = passedRequestHeaders(call.request.headers, { 'x-auth-token': session.token })
     const rewriter = this.#rewriter(call.publicBase)
-    const response = await callUpstream(this.options.http, { method: override.method ?? call.request.method, url, headers, body }, {
-      text: text => rewriter.rewriteText(session.toGlobal(text))
-    })
+    const send = async (token: string): Promise<HttpResponse> => await callUpstream(this.options.http, {
+      method: override.method ?? call.request.method,
+      url,
+      headers: passedRequestHeaders(call.request.headers, { 'x-auth-token': token }),
+      body
+    }, { text: text => rewriter.rewriteText(session.toGlobal(text)) })
+    let response = await send(session.token)
+    if (response.status === 401 && (typeof body === 'string' || body === null)) {
+      // The cloudlet no longer takes the cached session (its Keystone restarted, the token was
+      // revoked there): log in again once.
+      this.options.sessions.invalidate(call.auth)
+      response = await send((await this.options.sessions.session(call.auth)).token)
+    }
     this.#learn(call, response)
     return response
   }
 
   /** The call made at another agent, which serves it from its own cloudlet; null when that agent cannot be reached. */
-  async forwardTo (agent: AgentRef, call: ProxyCall, options: ForwardOptions): Promise<HttpResponse | null> {
+  async forwardTo (agent: AgentRef, call: ProxyCall, options: ForwardOptions): Promise<HttpResponse | ForwardFailure> {
+    const passed = (call.request.headers[VISITED_HEADER] ?? '').split(',')
+    if (agent.id === this.options.self.id || passed.includes(agent.id)) return { failed: 'loop' }
     const method = options.method ?? call.request.method
     const prefix = SERVICE_PREFIXES.find(([, s]) => s === call.service)?.[0] ?? ''
     const target = `${prefix}${options.path ?? call.path}${options.search ?? call.search}`
@@ -194,11 +214,16 @@ export class ServiceProxy implements ProxyContext {
     let body: string | HttpRequest['body'] = options.body ?? (options.method === undefined ? call.request.body : null)
     if (typeof body !== 'string' && body !== null && isJson(call.request.headers['content-type'])) body = new TextDecoder().decode(await readBody(body, MAX_JSON_BODY_BYTES))
     const timeoutMs = options.timeoutMs ?? this.options.forwardTimeoutMs
+    const controller = new AbortController()
+    const timer = setTimeout(() => { controller.abort() }, timeoutMs)
     try {
-      return await withTimeout(callUpstream(this.options.http, { method, url: `${agent.address}${target}`, headers, body }, { text: text => text }), timeoutMs)
+      return await callUpstream(this.options.http, { method, url: `${agent.address}${target}`, headers, body, signal: controller.signal }, { text: text => text })
     } catch (error) {
-      this.options.logger.warn({ agent: agent.id, target, err: (error as Error).message }, 'agent not reachable')
-      return null
+      const failed = controller.signal.aborted ? 'timeout' : 'unreachable'
+      this.#warnOnce(`forward:${agent.id}:${failed}`, { agent: agent.id, target, failed, err: (error as Error).message }, 'another agent did not answer')
+      return { failed }
+    } finally {
+      clearTimeout(timer)
     }
   }
 
@@ -239,9 +264,14 @@ export class ServiceProxy implements ProxyContext {
   async #unauthenticated (request: HttpRequest, service: ProxiedService, relative: string, publicBase: string): Promise<HttpResponse> {
     const url = `${this.options.cloudletRoots[service]}${relative}${request.url.search}`
     const rewriter = this.#rewriter(publicBase)
-    return await callUpstream(this.options.http, { method: request.method, url, headers: passedRequestHeaders(request.headers, {}), body: null }, {
-      text: text => rewriter.rewriteText(text)
-    })
+    try {
+      return await callUpstream(this.options.http, { method: request.method, url, headers: passedRequestHeaders(request.headers, {}), body: null }, {
+        text: text => rewriter.rewriteText(text)
+      })
+    } catch (error) {
+      this.#warnOnce('unauthenticated-call', { err: (error as Error).message, url }, 'own cloudlet unavailable')
+      return renderProxyFault(service, new ServiceUnavailable(`The cloudlet behind agent ${this.options.self.id} is not reachable; try again later.`), { request, identityUrl: `${publicBase}/identity`, requestId: '' })
+    }
   }
 
   #rewriter (publicBase: string): UrlRewriter {
@@ -252,6 +282,16 @@ export class ServiceProxy implements ProxyContext {
       this.#rewriters.set(publicBase, rewriter)
     }
     return rewriter
+  }
+
+  /** Logs a warning of this kind at most once a minute, so that a stream of bad input does not flood the log. */
+  #warnOnce (kind: string, details: Record<string, unknown>, message: string): void {
+    const now = this.options.clock.nowMs()
+    const last = this.#warned.get(kind)
+    if (last !== undefined && now - last < WARN_INTERVAL_MS) return
+    if (this.#warned.size >= 256) this.#warned.clear()
+    this.#warned.set(kind, now)
+    this.options.logger.warn(details, message)
   }
 
   #publicBase (request: HttpRequest): string {
@@ -269,14 +309,5 @@ export class ServiceProxy implements ProxyContext {
     if (error instanceof OpenStackFault) return renderProxyFault(call.service, error, context)
     this.options.logger.error({ err: error, path: call.path, method: call.request.method }, 'proxy failed')
     return renderProxyFault(call.service, new OpenStackFault(500, 'An unexpected error occurred in the p2pstack agent.'), context)
-  }
-}
-
-export async function withTimeout<T> (promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  try {
-    return await Promise.race([promise, new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`no answer within ${ms} ms`)) }, ms) })])
-  } finally {
-    clearTimeout(timer)
   }
 }

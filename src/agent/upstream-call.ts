@@ -55,6 +55,7 @@ export async function callUpstream (http: HttpHandler, request: {
   readonly url: string
   readonly headers: Record<string, string>
   readonly body: string | HttpBodyStream | null
+  readonly signal?: AbortSignal
 }, rewrite: Rewrite): Promise<HttpResponse> {
   const headers = { ...request.headers }
   let body: string | HttpBodyStream | null = request.body
@@ -65,7 +66,7 @@ export async function callUpstream (http: HttpHandler, request: {
     delete headers['content-length']
     delete headers['content-type']
   }
-  const response = await http({ method: request.method, url: new URL(request.url), headers, body: typeof body === 'string' ? single(body) : body })
+  const response = await http({ method: request.method, url: new URL(request.url), headers, body: typeof body === 'string' ? single(body) : body, ...(request.signal === undefined ? {} : { signal: request.signal }) })
   return await rewriteResponse(response, rewrite)
 }
 

@@ -22,6 +22,8 @@ export interface HttpRequest {
   readonly headers: HttpHeaders
   /** The request body, or null for none (GET, HEAD, or an empty body). */
   readonly body: HttpBodyStream | null
+  /** For outbound requests: aborting it gives the request up (the connection is closed). */
+  readonly signal?: AbortSignal
 }
 
 /**

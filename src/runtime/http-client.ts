@@ -30,7 +30,8 @@ export function createHttpClient (options: HttpClientOptions = {}): HttpHandler 
       method: req.method as Dispatcher.HttpMethod,
       headers,
       body: req.body === null ? null : Readable.from(req.body),
-      dispatcher
+      dispatcher,
+      ...(req.signal === undefined ? {} : { signal: req.signal })
     })
     const out: Record<string, string> = {}
     for (const [name, value] of Object.entries(response.headers)) {

@@ -101,6 +101,38 @@ describe('identity through the agents', { timeout: 300_000 }, () => {
     assert.deepEqual((await json<Array<{ ID: string }>>(2, ['server', 'list'])).map(s => s.ID), [], 'the admin project has none of bob\'s servers')
   })
 
+  it('gives a catalog of one region with every endpoint on the agent the CLI logged in at', async () => {
+    const catalog = await json<Array<{ Name: string, Type: string, Endpoints: string | Array<{ region: string, url: string }> }>>(2, ['catalog', 'list'])
+    assert.deepEqual(catalog.map(c => c.Type).sort(), ['compute', 'identity', 'image', 'network'])
+    const text = JSON.stringify(catalog)
+    const urls = [...text.matchAll(/https?:\/\/[0-9.]+:\d+/g)].map(m => m[0])
+    assert.ok(urls.length >= 4)
+    assert.ok(urls.every(u => u === agentUrl(2)), `every endpoint at agent 2: ${[...new Set(urls)].join(', ')}`)
+    assert.ok((await json<{ id: string }>(1, ['token', 'issue'])).id.split('.').length === 3, 'the token is a JWT')
+  })
+
+  it('keeps projects apart: bob cannot see, change or delete the admin project\'s server through any agent', async () => {
+    const adminServer = await json<{ id: string }>(2, ['server', 'create', '--flavor', 'm1.tiny', '--image', 'cirros', '--wait', 'admin-vm'])
+    const response = await login(1, 'bob', 'pw-bob', 'proj-b')
+    const bob = response.headers.get('x-subject-token') as string
+    const as = async (via: number, method: string, path: string, body?: unknown): Promise<{ status: number, text: string }> => {
+      const r = await fetch(`${agentUrl(via)}/compute/v2.1${path}`, { method, headers: { 'x-auth-token': bob, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
+      return { status: r.status, text: await r.text() }
+    }
+    for (const via of [1, 2]) {
+      assert.equal((await as(via, 'GET', `/servers/${adminServer.id}`)).status, 404)
+      assert.equal((await as(via, 'POST', `/servers/${adminServer.id}/action`, { reboot: { type: 'HARD' } })).status, 404)
+      assert.equal((await as(via, 'PUT', `/servers/${adminServer.id}`, { server: { name: 'taken' } })).status, 404)
+      assert.equal((await as(via, 'DELETE', `/servers/${adminServer.id}`)).status, 404)
+      assert.equal((await as(via, 'GET', `/servers?marker=${adminServer.id}`)).status, 400, 'another project\'s server is no marker')
+      const all = await as(via, 'GET', '/servers/detail?all_tenants=1')
+      assert.ok(!all.text.includes(adminServer.id), `all_tenants as a member shows no other project's server (${all.status})`)
+    }
+    const everything = await json<Array<{ ID: string }>>(1, ['server', 'list', '--all-projects'])
+    assert.ok(everything.some(s => s.ID === adminServer.id) && everything.length >= 2, 'the admin sees every project with all_tenants')
+    assert.equal((await json<{ name: string }>(2, ['server', 'show', adminServer.id])).name, 'admin-vm', 'the admin\'s server is untouched')
+  })
+
   it('refuses a token revoked through agent 1 there at once, and at agent 2 within the poll bound', async () => {
     const response = await login(1, 'bob', 'pw-bob', 'proj-b')
     assert.equal(response.status, 201)

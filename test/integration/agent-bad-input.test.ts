@@ -1,8 +1,7 @@
 /**
  * Bad input at the agent's OpenStack APIs, over real HTTP on loopback (2 agents over 2 emulated
  * cloudlets): each gets the answer the OpenStack service would give, in its envelope, and the
- * agent goes on serving. A forged forward directive is ignored (the call is an ordinary
- * client call), never trusted.
+ * agent goes on serving. A forged forward directive is refused, never trusted.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
@@ -70,14 +69,15 @@ describe('bad input at the agent', { timeout: 120_000 }, () => {
     assert.deepEqual(marker.json(), { badRequest: { code: 400, message: `marker [${id}] not found` } })
   })
 
-  it('ignores a forged forward directive: the call is served as a client call', async () => {
+  it('refuses a forged forward directive with Nova\'s 403, and creates nothing', async () => {
+    const before = (await call('GET', '/compute/v2.1/servers')).json().servers.length
     const forged = await call('POST', '/compute/v2.1/servers', {
       body: JSON.stringify({ server: { name: 'forged', flavorRef: '1', imageRef: DEFAULT_IMAGE.id } }),
       headers: { [FORWARD_HEADER]: Buffer.from('{"v":1}').toString('base64url'), [FORWARD_SIGNATURE_HEADER]: `sha256=${'0'.repeat(64)}` }
     })
-    assert.equal(forged.status, 202, forged.text)
-    const shown = await call('GET', `/compute/v2.1/servers/${forged.json().server.id as string}`)
-    assert.equal(shown.status, 200)
+    assert.equal(forged.status, 403, forged.text)
+    assert.match(forged.json().forbidden.message, /forward directive that was refused \(bad signature\)/)
+    assert.equal((await call('GET', '/compute/v2.1/servers')).json().servers.length, before)
   })
 
   it('answers 404 for a path outside the services, and still serves after all of it', async () => {

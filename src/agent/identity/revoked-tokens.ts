@@ -44,6 +44,8 @@ export class RevokedTokens implements RevocationCheck {
   readonly #byAuditId = new Map<string, RevocationEvent>()
   /** Every other event (user disabled, role removed, …), checked one by one. */
   readonly #others: RevocationEvent[] = []
+  /** The keys of #others, so that an event polled again is not added twice. */
+  readonly #otherKeys = new Set<string>()
 
   constructor (config: RevokedTokensConfig = DEFAULT_REVOKED_TOKENS_CONFIG) {
     this.#config = config
@@ -59,10 +61,16 @@ export class RevokedTokens implements RevocationCheck {
       this.#byAuditId.delete(event.auditId)
       this.#byAuditId.set(event.auditId, known !== undefined && known.issuedBeforeMs > event.issuedBeforeMs ? known : event)
     } else {
+      const key = eventKey(event)
+      if (this.#otherKeys.has(key)) return
+      this.#otherKeys.add(key)
       this.#others.push(event)
     }
     while (this.size > this.#config.maxEvents) {
-      if (this.#others.length > this.#byAuditId.size) this.#others.shift()
+      if (this.#others.length > this.#byAuditId.size) {
+        const dropped = this.#others.shift()
+        if (dropped !== undefined) this.#otherKeys.delete(eventKey(dropped))
+      }
       else {
         const oldest = this.#byAuditId.keys().next().value
         if (oldest === undefined) break
@@ -78,6 +86,8 @@ export class RevokedTokens implements RevocationCheck {
     const kept = this.#others.filter(e => e.issuedBeforeMs >= horizon)
     this.#others.length = 0
     this.#others.push(...kept)
+    this.#otherKeys.clear()
+    for (const e of kept) this.#otherKeys.add(eventKey(e))
   }
 
   isRevoked (token: RevocableToken): boolean {
@@ -89,7 +99,10 @@ export class RevokedTokens implements RevocationCheck {
     }
     const chain = auditIds[auditIds.length - 1]
     for (const e of this.#others) {
-      if (auth.issuedAtMs > e.issuedBeforeMs) continue
+      // A token's iat has whole seconds: one issued in the same second as the event, but after
+      // it, must not be caught; the tokens issued before it in that second are named by their
+      // own audit-id events, which the provider records for each of them.
+      if (auth.issuedAtMs >= Math.floor(e.issuedBeforeMs / 1000) * 1000) continue
       if (e.auditId !== undefined && e.auditId !== own) continue
       if (e.auditChainId !== undefined && e.auditChainId !== chain) continue
       if (e.userId !== undefined && e.userId !== auth.userId) continue
@@ -99,4 +112,8 @@ export class RevokedTokens implements RevocationCheck {
     }
     return false
   }
+}
+
+function eventKey (e: RevocationEvent): string {
+  return JSON.stringify([e.auditId, e.auditChainId, e.userId, e.projectId, e.roleId, e.issuedBeforeMs])
 }

@@ -106,8 +106,11 @@ describe('UserTokenVerifier', () => {
     await refused(s.verifier.verify(jwt))
     const second = await s.idp.issue({ userId: USER, projectId: PROJECT })
     await s.verifier.verify(second)
+    s.clock.advanceBy(1_500)
     s.revoked.add({ userId: USER, issuedBeforeMs: s.clock.wallClockMs() })
     await refused(s.verifier.verify(second))
+    // Issued in the same second as the event, after it (iat has whole seconds): not caught.
+    await s.verifier.verify(await s.idp.issue({ userId: USER, projectId: PROJECT }))
     s.clock.advanceBy(1_000)
     await s.verifier.verify(await s.idp.issue({ userId: USER, projectId: PROJECT }))
   })
