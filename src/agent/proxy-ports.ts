@@ -64,6 +64,8 @@ export interface Locations {
 export interface Footprint {
   /** This agent's cloudlet now holds resources of the project. */
   add(projectId: string): void
+  /** This agent's cloudlet holds no more servers of the project. */
+  withdraw(projectId: string): void
   /** The agents whose cloudlets hold resources of the project (this one included, if so). */
   agentsOf(projectId: string): readonly AgentRef[]
   /** Every agent known to hold resources of any project (for an admin's all_tenants list). */

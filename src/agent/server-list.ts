@@ -17,7 +17,7 @@ import { mergeServerLists, serverFanOutQuery } from '../proxy/server-list-merge.
 import type { WireServer } from '../proxy/server-list-merge.ts'
 import { CloudletSessionError } from './proxy-ports.ts'
 import type { AgentRef } from './proxy-ports.ts'
-import { getCall, isForwardFailure, SERVER_DETAIL_ROUTE } from './proxy-call.ts'
+import { getCall, isForwardFailure, SERVER_DETAIL_ROUTE, SERVER_SHOW_ROUTE } from './proxy-call.ts'
 import type { ProxyCall, ProxyContext } from './proxy-call.ts'
 import { bodyText } from './upstream-call.ts'
 
@@ -52,7 +52,12 @@ export async function listServers (proxy: ProxyContext, call: ProxyCall): Promis
     lists.push(servers)
     remember(proxy, agent, servers, complete ? (allTenants ? null : projectId) : undefined)
   }
-  if (own !== null) answered(options.self, own)
+  if (own !== null) {
+    answered(options.self, own)
+    // The project's last server here is gone: this agent leaves the project's footprint, so
+    // lists and lookups stop asking it.
+    if (complete && !allTenants && projectId !== null && lists[0]?.length === 0) options.footprint.withdraw(projectId)
+  }
   for (const { agent, response } of await Promise.all(peerCalls)) {
     if (!isForwardFailure(response) && response.status === 200) answered(agent, response)
     else {
@@ -63,7 +68,9 @@ export async function listServers (proxy: ProxyContext, call: ProxyCall): Promis
   const known: KnownServer[] = unreachable.flatMap(agent => options.locations.byAgent(agent.id, allTenants ? null : projectId)
     .map(s => ({ id: s.id, projectId: s.projectId ?? '', createdAtMs: s.createdAt === null ? null : Date.parse(s.createdAt) })))
   const computeUrl = `${call.publicBase}/compute`
-  const body = mergeServerLists({ lists, query, detail, computeUrl, version, unreachable: downCloudletServers(query, version, known, computeUrl) })
+  const marker = query.get('marker')
+  const markerServer = marker === null || lists.some(list => list.some(server => server.id === marker)) ? null : await serverById(proxy, call, marker)
+  const body = mergeServerLists({ lists, query, detail, computeUrl, version, markerServer, unreachable: downCloudletServers(query, version, known, computeUrl) })
   const headers: Record<string, string> = {}
   for (const name of PASSED_RESPONSE_HEADERS) {
     const value = own?.headers[name]
@@ -91,6 +98,27 @@ function remember (proxy: ProxyContext, agent: AgentRef, servers: readonly WireS
   }
   if (completeFor === undefined) return
   for (const known of proxy.locations.byAgent(agent.id, completeFor)) if (!ids.has(known.id)) proxy.locations.delete(known.id)
+}
+
+/**
+ * A marker the filtered lists do not hold (the filters exclude it): its detail view, found by
+ * id as a show would find it, so the page can start after it; null when the caller cannot see
+ * it (another project's, or gone), which is Nova's 400.
+ */
+async function serverById (proxy: ProxyContext, call: ProxyCall, id: string): Promise<WireServer | null> {
+  const location = await proxy.locate(call, id)
+  if (location === null) return null
+  const path = `/v2.1/servers/${encodeURIComponent(id)}`
+  const response = location.agent.id === proxy.self.id
+    ? await proxy.serveLocally(getCall(call, path, SERVER_SHOW_ROUTE), { method: 'GET' })
+    : await proxy.forwardTo(location.agent, call, { mode: 'local', method: 'GET', path, search: '', timeoutMs: proxy.listTimeoutMs })
+  if (isForwardFailure(response) || response.status !== 200) return null
+  try {
+    const server = (JSON.parse(bodyText(response)) as { server?: WireServer }).server
+    return server?.id === id ? server : null
+  } catch {
+    return null
+  }
 }
 
 function serversOf (response: HttpResponse): WireServer[] {

@@ -129,6 +129,7 @@ export async function startServiceAgent (options: ServiceAgentOptions): Promise<
     }
     const footprint: Footprint = {
       add: projectId => { if (!overlay.footprint.holds(projectId)) overlay.footprint.add(projectId) },
+      withdraw: projectId => { if (overlay.footprint.holds(projectId)) overlay.footprint.withdraw(projectId) },
       agentsOf: projectId => overlay.footprint.agentsOf(projectId).map(a => ({ id: a.id, address: a.address })),
       allAgents: () => overlay.footprint.allAgents().map(a => ({ id: a.id, address: a.address }))
     }
