@@ -1,24 +1,9 @@
 /**
- * What the agent benchmarks share: logging in as the admin at an agent, and lifting the admin
+ * What the agent benchmarks share (logins are test/fixtures/agent-login.ts): lifting the admin
  * project's Nova quotas in every cloudlet (Nova's defaults allow 10 instances per project in
  * each cloudlet; quotas are per cloudlet until the global-objects issue), through each agent.
  */
-
-export interface Login {
-  readonly token: string
-  readonly projectId: string
-}
-
-export async function loginAdmin (agentUrl: string): Promise<Login> {
-  const response = await fetch(`${agentUrl}/identity/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { name: 'Default' }, password: 'secret' } } }, scope: { project: { name: 'admin', domain: { name: 'Default' } } } } })
-  })
-  if (response.status !== 201) throw new Error(`login at ${agentUrl}: ${response.status} ${await response.text()}`)
-  const body = await response.json() as { token: { project: { id: string } } }
-  return { token: response.headers.get('x-subject-token') as string, projectId: body.token.project.id }
-}
+import type { Login } from '../test/fixtures/agent-login.ts'
 
 /** instances, cores and RAM unlimited (-1) for the admin project in each agent's cloudlet. */
 export async function liftQuotas (agentUrls: readonly string[], login: Login): Promise<void> {

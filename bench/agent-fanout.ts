@@ -19,7 +19,8 @@
 import { DEFAULT_IMAGE, startLocalCluster } from '../src/agent/local-cluster.ts'
 import type { RunningLocalCluster } from '../src/agent/local-cluster.ts'
 import { silentLogger } from '../src/core/ports.ts'
-import { liftQuotas, loginAdmin } from './agent-bench-helpers.ts'
+import { loginAt } from '../test/fixtures/agent-login.ts'
+import { liftQuotas } from './agent-bench-helpers.ts'
 
 const argument = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(name)
@@ -69,7 +70,7 @@ async function listLatency (n: number): Promise<{ p50: number, p99: number, serv
   const c = await cluster(n)
   try {
     const entry = c.entryUrl
-    const admin = await loginAdmin(entry)
+    const admin = await loginAt(entry)
     const token = admin.token
     await liftQuotas(c.members.map(m => m.agent?.publicUrl as string), admin)
     for (const member of c.members) {
@@ -105,8 +106,8 @@ async function createsPerSecond (n: number): Promise<{ perSecond: number, ok: nu
   const c = await cluster(n)
   try {
     const agents = c.members.map(m => m.agent?.publicUrl as string)
-    const tokens = (await Promise.all(agents.map(loginAdmin))).map(l => l.token)
-    await liftQuotas(agents, await loginAdmin(c.entryUrl))
+    const tokens = (await Promise.all(agents.map(async url => await loginAt(url)))).map(l => l.token)
+    await liftQuotas(agents, await loginAt(c.entryUrl))
     let ok = 0
     let failed = 0
     let next = 0

@@ -20,6 +20,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULT_IMAGE } from '../src/agent/local-cluster.ts'
+import { loginAt } from '../test/fixtures/agent-login.ts'
 
 const argument = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name)
@@ -66,16 +67,6 @@ async function until (what: string, check: () => Promise<boolean>, boundMs = 60_
   }
 }
 
-async function token (authUrl: string, user: string, password: string, project: string): Promise<string> {
-  const response = await fetch(`${authUrl}/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: user, domain: { name: 'Default' }, password } } }, scope: { project: { name: project, domain: { name: 'Default' } } } } })
-  })
-  if (response.status !== 201) throw new Error(`login at ${authUrl}: ${response.status} ${await response.text()}`)
-  return response.headers.get('x-subject-token') as string
-}
-
 function agentYaml (id: string, port: number, cloudletPort: number, introducer: string | null): string {
   return [
     `id: ${id}`,
@@ -114,7 +105,7 @@ async function main (): Promise<void> {
 
   // The image, with one id in both cloudlets (images are per cloudlet until issue 7).
   for (const port of [PORTS.cloudlet1, PORTS.cloudlet2]) {
-    const admin = await token(`${url(port)}/identity`, 'admin', 'secret', 'admin')
+    const admin = (await loginAt(url(port))).token
     await fetch(`${url(port)}/image/v2/images`, { method: 'POST', headers: { 'x-auth-token': admin, 'content-type': 'application/json' }, body: JSON.stringify({ id: DEFAULT_IMAGE.id, name: 'cirros', disk_format: 'qcow2', container_format: 'bare', visibility: 'public' }) })
     await fetch(`${url(port)}/image/v2/images/${DEFAULT_IMAGE.id}/file`, { method: 'PUT', headers: { 'x-auth-token': admin, 'content-type': 'application/octet-stream' }, body: new Uint8Array(1024) })
   }
@@ -137,7 +128,7 @@ async function main (): Promise<void> {
   await until('nginx', async () => (await fetch(`${url(PORTS.nginx)}/identity/v3`)).ok)
 
   // One server on each cloudlet, placed there by a label hint, created by the user through agent 1.
-  const user = await token(`${url(PORTS.agent1)}/identity`, 'admin', 'secret', 'admin')
+  const user = (await loginAt(url(PORTS.agent1))).token
   await until('both agents in the overlay', async () => {
     const status = await (await fetch(`${url(PORTS.agent1)}/p2p/v1/status`)).json() as { cache?: unknown[] }
     return (status.cache?.length ?? 0) >= 1
@@ -152,7 +143,7 @@ async function main (): Promise<void> {
     if (response.status !== 202) throw new Error(`create on ${site}: ${response.status} ${await response.text()}`)
     servers[site] = ((await response.json()) as { server: { id: string } }).server.id
   }
-  const direct = await token(`${url(PORTS.cloudlet1)}/identity`, 'admin', 'secret', 'admin')
+  const direct = (await loginAt(url(PORTS.cloudlet1))).token
   const scenarios = [
     { name: 'direct (cloudlet 1)', target: `${url(PORTS.cloudlet1)}/compute/v2.1/servers/${servers['agent-1']}`, token: direct },
     { name: 'nginx → cloudlet 1', target: `${url(PORTS.nginx)}/compute/v2.1/servers/${servers['agent-1']}`, token: direct },

@@ -15,7 +15,8 @@
  */
 import { DEFAULT_IMAGE, startLocalCluster } from '../src/agent/local-cluster.ts'
 import { silentLogger } from '../src/core/ports.ts'
-import { liftQuotas, loginAdmin } from './agent-bench-helpers.ts'
+import { loginAt } from '../test/fixtures/agent-login.ts'
+import { liftQuotas } from './agent-bench-helpers.ts'
 import { utilizationAfter } from '../src/protocol/placement/cloudlet-load.ts'
 
 const ZERO = { vcpus: 0, memoryMb: 0, diskGb: 0 }
@@ -40,8 +41,8 @@ const cluster = await startLocalCluster({
 try {
   await cluster.converged(120_000)
   const agents = cluster.members.map(m => m.agent).filter(a => a !== null)
-  const tokens = (await Promise.all(agents.map(async agent => await loginAdmin(agent.publicUrl)))).map(l => l.token)
-  await liftQuotas(agents.map(a => a.publicUrl), await loginAdmin(cluster.entryUrl))
+  const tokens = (await Promise.all(agents.map(async agent => await loginAt(agent.publicUrl)))).map(l => l.token)
+  await liftQuotas(agents.map(a => a.publicUrl), await loginAt(cluster.entryUrl))
   const wanted = new Map<string, string>()
   let next = 0
   let refused = 0

@@ -156,10 +156,9 @@ export async function startLocalCluster (options: LocalClusterOptions): Promise<
         metadata: { cloudlet: name, region, availabilityZone: config.availabilityZone, labels: { site: name } },
         listTimeoutMs: options.listTimeoutMs
       })
-      const member: ClusterMember = { index: i, name, cloudlet, agent: null, config: agentConf }
-      member.agent = await startServiceAgent({ config: agentConf, logger })
+      const agent = await startServiceAgent({ config: agentConf, logger })
       // A restarted agent keeps its port, so peers' records of its address stay right.
-      ;(member as { config: AgentConfig }).config = { ...agentConf, listen: { host, port: Number(new URL(member.agent.url).port) } }
+      const member: ClusterMember = { index: i, name, cloudlet, agent, config: { ...agentConf, listen: { host, port: Number(new URL(agent.url).port) } } }
       stops.push(async () => { await member.agent?.stop() })
       members.push(member)
     }

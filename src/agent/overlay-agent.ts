@@ -1,9 +1,9 @@
 /**
- * The overlay agent: one CyclonNode and one PlacementNode on the real ports — SystemClock,
- * CryptoRandom, the HTTP peer transport — with their tick loop, an HTTP(S) server for peer messages and for its status
- * document, and an orderly stop (leave, let the goodbyes go, close). It is the composition
- * root `p2pstack agent` runs; the agent of later issues (the cloudlet proxy, state) grows
- * from it.
+ * The overlay agent: one CyclonNode, one PlacementNode and one FootprintNode on the real ports —
+ * SystemClock, CryptoRandom, the HTTP peer transport — with their tick loop, an HTTP(S) server
+ * for peer messages and for its status document, and an orderly stop (leave, let the goodbyes
+ * go, close). `p2pstack agent` runs it alone without an `identity` section; the service agent
+ * (service-agent.ts) runs it and serves the OpenStack APIs on the same server (setApi).
  *
  * Routes: POST /p2p/v1/messages (peers; authenticated) and GET /p2p/v1/status (tests and
  * operators: the node's descriptor, cache, counters and the refusals). The status document

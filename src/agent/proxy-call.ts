@@ -89,4 +89,3 @@ export function getCall (call: ProxyCall, path: string, route: RouteSpec | null,
 }
 
 export const SERVER_SHOW_ROUTE: RouteSpec = { method: 'GET', path: '/v2.1/servers/{server_id}', name: 'servers:show', kind: 'by-id' }
-export const SERVER_DETAIL_ROUTE: RouteSpec = { method: 'GET', path: '/v2.1/servers/detail', name: 'servers:detail', kind: 'list' }

@@ -17,7 +17,7 @@ import { mergeServerLists, serverFanOutQuery } from '../proxy/server-list-merge.
 import type { WireServer } from '../proxy/server-list-merge.ts'
 import { CloudletSessionError } from './proxy-ports.ts'
 import type { AgentRef } from './proxy-ports.ts'
-import { getCall, isForwardFailure, SERVER_DETAIL_ROUTE, SERVER_SHOW_ROUTE } from './proxy-call.ts'
+import { getCall, isForwardFailure, SERVER_SHOW_ROUTE } from './proxy-call.ts'
 import type { ProxyCall, ProxyContext } from './proxy-call.ts'
 import { bodyText } from './upstream-call.ts'
 
@@ -36,7 +36,8 @@ export async function listServers (proxy: ProxyContext, call: ProxyCall): Promis
     .filter(a => a.id !== options.self.id)
 
   const path = '/v2.1/servers/detail'
-  const ownCall = proxy.serveLocally(getCall(call, path, SERVER_DETAIL_ROUTE, search), { method: 'GET' })
+  // No route: what the own list holds is recorded once, by remember() below, as for the others.
+  const ownCall = proxy.serveLocally(getCall(call, path, null, search), { method: 'GET' })
     .catch((error: unknown) => {
       if (error instanceof CloudletSessionError && error.status === 503) return null
       throw error

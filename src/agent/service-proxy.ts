@@ -1,7 +1,7 @@
 /**
  * The agent's service proxy: the OpenStack APIs (identity, compute, image, network) on the
- * agent's own endpoints, over many cloudlets. Each call is classified from the route tables
- * the emulator serves (src/openstack/*\/routes.ts):
+ * agent's own endpoints, over many cloudlets. Each call is classified (src/proxy/classify.ts)
+ * from the route tables the emulator serves (src/openstack/*\/routes.ts):
  * - a server create is placed by the scheduler and forwarded to the chosen agent, which creates
  *   it in its cloudlet; the location is recorded (here and there);
  * - a call by server id goes to the agent whose cloudlet holds the server (server-locator.ts);
@@ -15,12 +15,8 @@
 import { jsonResponse, readBody } from '../core/http.ts'
 import type { HttpHandler, HttpRequest, HttpResponse } from '../core/http.ts'
 import type { Clock, Logger } from '../core/ports.ts'
-import { COMPUTE_ROUTES } from '../openstack/compute/routes.ts'
 import { Forbidden, OpenStackFault, ServiceUnavailable } from '../openstack/faults.ts'
-import { IMAGE_ROUTES } from '../openstack/image/routes.ts'
-import { NETWORK_ROUTES } from '../openstack/network/routes.ts'
-import { compileRoutes } from '../openstack/route-table.ts'
-import type { CompiledRoutes, RouteSpec } from '../openstack/route-table.ts'
+import { classifyRequest } from '../proxy/classify.ts'
 import { renderProxyFault } from '../proxy/proxy-faults.ts'
 import { urlRewriter } from '../proxy/url-rewrite.ts'
 import type { UrlRewriter } from '../proxy/url-rewrite.ts'
@@ -60,12 +56,6 @@ export interface ServiceProxyOptions {
   readonly logger: Logger
   readonly listTimeoutMs: number
   readonly forwardTimeoutMs: number
-}
-
-const TABLES: Readonly<Record<ProxiedService, CompiledRoutes<RouteSpec>>> = {
-  compute: compileRoutes(COMPUTE_ROUTES, { headFromGet: true }),
-  image: compileRoutes(IMAGE_ROUTES, { headFromGet: true }),
-  network: compileRoutes(NETWORK_ROUTES, { headFromGet: true })
 }
 
 const WARN_INTERVAL_MS = 60_000
@@ -114,9 +104,9 @@ export class ServiceProxy implements ProxyContext {
     const [prefix, service] = entry
     const relative = path.slice(prefix.length)
     const publicBase = this.#publicBase(request)
-    const match = TABLES[service].match(request.method, relative === '' ? '/' : relative)
-    const route = match.found ? match.route : null
-    if (route !== null && route.authenticated === false) return await this.#unauthenticated(request, service, relative, publicBase)
+    const classified = classifyRequest(service, request.method, relative === '' ? '/' : relative)
+    const route = classified.result === 'route' ? classified : null
+    if (route !== null && !route.authenticated) return await this.#unauthenticated(request, service, relative, publicBase)
 
     const token = request.headers['x-auth-token']
     const auth = token === undefined || token === '' ? null : await this.options.users.verify(token)
@@ -137,8 +127,8 @@ export class ServiceProxy implements ProxyContext {
       service,
       path: relative,
       search: request.url.search,
-      route,
-      params: match.found ? match.params : {},
+      route: route?.route ?? null,
+      params: route?.params ?? {},
       auth,
       publicBase: directive?.publicBase ?? publicBase,
       directive
@@ -232,6 +222,9 @@ export class ServiceProxy implements ProxyContext {
     if (call.service !== 'compute' || response.status >= 300 || typeof response.body !== 'string') return
     const routeName = call.route?.name
     if (routeName !== 'servers:create' && routeName !== 'servers:show' && routeName !== 'servers:list' && routeName !== 'servers:detail') return
+    // The hot path (a show of a server already recorded here) needs no parse.
+    const shown = call.params.server_id
+    if (routeName === 'servers:show' && shown !== undefined && this.options.locations.get(shown)?.agent.id === this.options.self.id) return
     let parsed: { server?: { id?: unknown, tenant_id?: unknown, created?: unknown }, servers?: Array<{ id?: unknown, tenant_id?: unknown, created?: unknown }> }
     try {
       parsed = JSON.parse(response.body)

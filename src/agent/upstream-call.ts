@@ -1,8 +1,9 @@
 /**
  * One call made by the proxy on a user's behalf, to this agent's own cloudlet or to another
- * agent, and the answer made fit for the client: JSON bodies have the cloudlet's shadow ids
- * replaced by global ids and upstream URLs replaced by the agent's public ones; other bodies
- * (image data) stream through untouched. Hop-by-hop headers are dropped both ways.
+ * agent, and the answer made fit for the client: JSON bodies and Location headers go through
+ * the caller's rewrite (shadow ids to global ids, upstream URLs to the agent's public ones, with
+ * proxy/url-rewrite.ts); other bodies (image data) stream through untouched. Hop-by-hop headers
+ * are dropped both ways.
  */
 import { readBody } from '../core/http.ts'
 import type { HttpBodyStream, HttpHandler, HttpHeaders, HttpResponse } from '../core/http.ts'
@@ -30,15 +31,6 @@ export function passedRequestHeaders (headers: HttpHeaders, extra: Record<string
 
 export function isJson (contentType: string | undefined): boolean {
   return contentType !== undefined && /\bjson\b/i.test(contentType)
-}
-
-/** Replaces every occurrence of each `from` prefix by its `to`; longest first, so nested bases map right. */
-export function rewriteUrls (text: string, bases: ReadonlyArray<readonly [from: string, to: string]>): string {
-  let out = text
-  for (const [from, to] of [...bases].sort((a, b) => b[0].length - a[0].length)) {
-    if (from !== to && out.includes(from)) out = out.split(from).join(to)
-  }
-  return out
 }
 
 export interface Rewrite {
@@ -70,7 +62,7 @@ export async function callUpstream (http: HttpHandler, request: {
   return await rewriteResponse(response, rewrite)
 }
 
-export async function rewriteResponse (response: HttpResponse, rewrite: Rewrite): Promise<HttpResponse> {
+async function rewriteResponse (response: HttpResponse, rewrite: Rewrite): Promise<HttpResponse> {
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(response.headers)) {
     if (HOP_BY_HOP.has(name)) continue

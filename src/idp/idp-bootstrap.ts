@@ -8,9 +8,8 @@
  */
 import { hexId } from '../core/ids.ts'
 import type { Hashing, Random } from '../core/ports.ts'
-import { DEFAULT_DOMAIN_ID } from '../emulator/identity/bootstrap.ts'
+import { bootstrapIdentity, CATALOG_SERVICES, DEFAULT_DOMAIN_ID } from '../emulator/identity/bootstrap.ts'
 import type { IdentityState } from '../emulator/identity/identity-state.ts'
-import type { RoleRow } from '../openstack/identity/model.ts'
 
 export interface IdpBootstrapSettings {
   readonly adminUser: string
@@ -21,28 +20,12 @@ export interface IdpBootstrapSettings {
   readonly demo: { readonly user: string, readonly password: string, readonly project: string } | null
 }
 
+/** The provider's catalog: itself only; the agents serve the rest. */
+const IDP_CATALOG = CATALOG_SERVICES.filter(s => s.type === 'identity')
+
 /** Returns true if it bootstrapped, false if the state was already there. */
 export function bootstrapIdp (state: IdentityState, settings: IdpBootstrapSettings, random: Random, hashing: Hashing): boolean {
-  const fresh = !state.domains.has(DEFAULT_DOMAIN_ID)
-  if (fresh) {
-    state.domains.put({ id: DEFAULT_DOMAIN_ID, name: 'Default', description: 'The default domain', enabled: true, tags: [] })
-    const role = (name: string): RoleRow => state.roles.put({ id: hexId(random), name, domainId: null, description: null })
-    const admin = role('admin')
-    const member = role('member')
-    const reader = role('reader')
-    role('service')
-    state.impliedRoles.put({ id: `${admin.id}:${member.id}`, priorRoleId: admin.id, impliedRoleId: member.id })
-    state.impliedRoles.put({ id: `${member.id}:${reader.id}`, priorRoleId: member.id, impliedRoleId: reader.id })
-    const project = addProject(state, random, settings.adminProject, 'Bootstrap project for initializing the cloud.')
-    const user = addUser(state, random, hashing, settings.adminUser, settings.adminPassword, null)
-    state.grant('UserProject', user.id, project.id, admin.id)
-    state.grant('UserSystem', user.id, 'system', admin.id)
-    state.regions.put({ id: settings.region, description: '' })
-    const service = state.services.put({ id: hexId(random), type: 'identity', name: 'keystone', description: 'Keystone Identity Service', enabled: true })
-    for (const iface of ['public', 'internal', 'admin'] as const) {
-      state.endpoints.put({ id: hexId(random), serviceId: service.id, interface: iface, regionId: settings.region, path: '/identity', enabled: true })
-    }
-  }
+  const fresh = bootstrapIdentity(state, settings, random, hashing, IDP_CATALOG)
   const demo = settings.demo
   if (demo !== null && state.userByName(demo.user, DEFAULT_DOMAIN_ID) === undefined) {
     const project = state.projectByName(demo.project, DEFAULT_DOMAIN_ID) ?? addProject(state, random, demo.project, 'Demo project.')

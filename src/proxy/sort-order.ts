@@ -1,32 +1,19 @@
 /**
- * Ordering JSON values the way the services' databases order the columns behind them, for
- * merging lists from several cloudlets: null (or absent) first, booleans as 0/1, numbers by
- * value, strings by code unit (ISO timestamps of one format therefore by time). A list is
- * sorted by several keys, each ascending or descending; the caller appends the id so the order
- * is total and deterministic.
+ * Sorting the merged lists of several cloudlets by several keys, each ascending or descending,
+ * with the values ordered as the services' databases order them (openstack/column-order.ts);
+ * the caller appends the id so the order is total and deterministic.
  */
+import { compareColumnValues } from '../openstack/column-order.ts'
 
 export interface SortKey<T> {
   readonly value: (item: T) => unknown
   readonly descending: boolean
 }
 
-export function compareJsonValues (a: unknown, b: unknown): number {
-  if (a === b) return 0
-  if (a === null || a === undefined) return b === null || b === undefined ? 0 : -1
-  if (b === null || b === undefined) return 1
-  const x = typeof a === 'boolean' ? Number(a) : a
-  const y = typeof b === 'boolean' ? Number(b) : b
-  if (typeof x === 'number' && typeof y === 'number') return x < y ? -1 : x > y ? 1 : 0
-  const s = typeof x === 'string' ? x : JSON.stringify(x)
-  const t = typeof y === 'string' ? y : JSON.stringify(y)
-  return s < t ? -1 : s > t ? 1 : 0
-}
-
 export function comparatorOf<T> (keys: ReadonlyArray<SortKey<T>>): (a: T, b: T) => number {
   return (a, b) => {
     for (const { value, descending } of keys) {
-      const c = compareJsonValues(value(a), value(b))
+      const c = compareColumnValues(value(a), value(b))
       if (c !== 0) return descending ? -c : c
     }
     return 0

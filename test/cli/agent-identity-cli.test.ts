@@ -16,6 +16,7 @@ import { promisify } from 'node:util'
 import { startLocalCluster } from '../../src/agent/local-cluster.ts'
 import type { RunningLocalCluster } from '../../src/agent/local-cluster.ts'
 import { silentLogger } from '../../src/core/ports.ts'
+import { passwordLogin } from '../fixtures/agent-login.ts'
 
 const run = promisify(execFile)
 const REVOCATION_POLL_MS = 500
@@ -55,11 +56,7 @@ describe('identity through the agents', { timeout: 300_000 }, () => {
   const json = async <T>(via: number, args: readonly string[], user?: { name: string, password: string, project: string }): Promise<T> =>
     JSON.parse(await openstack(via, [...args, '-f', 'json'], user)) as T
 
-  const login = async (via: number, name: string, password: string, project: string): Promise<Response> => await fetch(`${agentUrl(via)}/identity/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name, domain: { name: 'Default' }, password } } }, scope: { project: { name: project, domain: { name: 'Default' } } } } })
-  })
+  const login = async (via: number, name: string, password: string, project: string): Promise<Response> => await passwordLogin(agentUrl(via), name, password, project)
   const servers = async (via: number, token: string): Promise<number> => (await fetch(`${agentUrl(via)}/compute/v2.1/servers`, { headers: { 'x-auth-token': token } })).status
 
   before(async () => {

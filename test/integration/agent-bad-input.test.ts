@@ -9,6 +9,7 @@ import { DEFAULT_IMAGE, startLocalCluster } from '../../src/agent/local-cluster.
 import type { RunningLocalCluster } from '../../src/agent/local-cluster.ts'
 import { FORWARD_HEADER, FORWARD_SIGNATURE_HEADER } from '../../src/agent/forwarded-call.ts'
 import { silentLogger } from '../../src/core/ports.ts'
+import { loginAt } from '../fixtures/agent-login.ts'
 
 describe('bad input at the agent', { timeout: 120_000 }, () => {
   let cluster: RunningLocalCluster
@@ -28,13 +29,7 @@ describe('bad input at the agent', { timeout: 120_000 }, () => {
     cluster = await startLocalCluster({ host: '127.0.0.1', basePort: 0, cloudlets: 2, dataDir: null, adminPassword: 'secret', demoPassword: null, logger: silentLogger, transitionDelayMs: 50, cyclon: { shufflePeriodMs: 300, replyTimeoutMs: 250 } })
     await cluster.converged(30_000)
     base = cluster.entryUrl
-    const login = await fetch(`${base}/identity/v3/auth/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { name: 'Default' }, password: 'secret' } } }, scope: { project: { name: 'admin', domain: { name: 'Default' } } } } })
-    })
-    assert.equal(login.status, 201)
-    token = login.headers.get('x-subject-token') as string
+    token = (await loginAt(base)).token
   })
 
   after(async () => { await cluster?.stop() })

@@ -11,6 +11,7 @@ import { DEFAULT_IMAGE, startLocalCluster } from '../../src/agent/local-cluster.
 import type { RunningLocalCluster } from '../../src/agent/local-cluster.ts'
 import { FORWARD_HEADER, FORWARD_SIGNATURE_HEADER } from '../../src/agent/forwarded-call.ts'
 import type { Logger } from '../../src/core/ports.ts'
+import { passwordLogin } from '../fixtures/agent-login.ts'
 
 const ADMIN_PASSWORD = 'adm1n-Pa55-kept-out-of-logs'
 const DEMO_PASSWORD = 'dem0-Pa55-kept-out-of-logs'
@@ -25,11 +26,7 @@ describe('logs keep passwords and tokens out', { timeout: 120_000 }, () => {
   let cluster: RunningLocalCluster
   const tokens: string[] = []
 
-  const login = async (agentUrl: string, user: string, password: string, project: string): Promise<Response> => await fetch(`${agentUrl}/identity/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: user, domain: { name: 'Default' }, password } } }, scope: { project: { name: project, domain: { name: 'Default' } } } } })
-  })
+  const login = passwordLogin
 
   before(async () => {
     cluster = await startLocalCluster({ host: '127.0.0.1', basePort: 0, cloudlets: 2, dataDir: null, adminPassword: ADMIN_PASSWORD, demoPassword: DEMO_PASSWORD, logger, transitionDelayMs: 50, cyclon: { shufflePeriodMs: 300, replyTimeoutMs: 250 }, revocationPollMs: 300 })

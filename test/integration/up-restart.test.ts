@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { DEFAULT_IMAGE } from '../../src/agent/local-cluster.ts'
+import { loginAt } from '../fixtures/agent-login.ts'
 
 const BIN = join(import.meta.dirname, '../../bin/p2pstack.js')
 
@@ -48,13 +49,7 @@ async function killHard (up: Up): Promise<void> {
 }
 
 async function login (agentUrl: string): Promise<string> {
-  const response = await fetch(`${agentUrl}/identity/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { name: 'Default' }, password: 'secret' } } }, scope: { project: { name: 'admin', domain: { name: 'Default' } } } } })
-  })
-  assert.equal(response.status, 201, await response.text())
-  return response.headers.get('x-subject-token') as string
+  return (await loginAt(agentUrl)).token
 }
 
 async function call (method: string, url: string, token: string, body?: unknown): Promise<{ status: number, json: any }> {

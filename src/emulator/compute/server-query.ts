@@ -17,6 +17,7 @@ import type { RequestContext } from '../request-context.ts'
 import type { ComputeDeps } from './compute-deps.ts'
 import { callerProject } from './compute-deps.ts'
 import { ServerViewCache } from './server-view-cache.ts'
+import { compareColumnValues } from '../../openstack/column-order.ts'
 
 /** Nova's [api]max_limit. */
 export const MAX_LIMIT = 1000
@@ -202,19 +203,12 @@ function sortServers (servers: ServerRow[], context: RequestContext): SortedServ
   if (!keys.includes('uuid')) order.push({ get: s => s.id, desc: order[0]?.desc ?? true })
   const compare = (a: ServerRow, b: ServerRow): number => {
     for (const { get, desc } of order) {
-      const c = compareValues(get(a), get(b))
+      const c = compareColumnValues(get(a), get(b))
       if (c !== 0) return desc ? -c : c
     }
     return 0
   }
   return Object.assign([...servers].sort(compare), { compare })
-}
-
-function compareValues (a: string | number | boolean | null, b: string | number | boolean | null): number {
-  if (a === b) return 0
-  if (a === null) return -1
-  if (b === null) return 1
-  return a < b ? -1 : 1
 }
 
 function timestampParam (q: URLSearchParams, name: string): number | null {

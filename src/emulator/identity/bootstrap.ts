@@ -2,7 +2,8 @@
  * First start of an emulated Keystone, as `keystone-manage bootstrap` does it: the Default
  * domain, the roles admin, member and reader (admin implies member implies reader), an admin
  * project and user, the region, and a catalog with public, internal and admin endpoints for
- * every service this cloudlet serves. On later starts the stored state is kept as it is.
+ * every service this cloudlet serves (or the services given: the identity provider lists only
+ * itself). On later starts the stored state is kept as it is.
  */
 import { hexId } from '../../core/ids.ts'
 import type { Hashing, Random } from '../../core/ports.ts'
@@ -28,7 +29,7 @@ export const CATALOG_SERVICES: ReadonlyArray<{ type: string, name: string, descr
 ]
 
 /** Returns true if it bootstrapped, false if the state was already there. */
-export function bootstrapIdentity (state: IdentityState, settings: BootstrapSettings, random: Random, hashing: Hashing): boolean {
+export function bootstrapIdentity (state: IdentityState, settings: BootstrapSettings, random: Random, hashing: Hashing, catalog: typeof CATALOG_SERVICES = CATALOG_SERVICES): boolean {
   if (state.domains.has(DEFAULT_DOMAIN_ID)) return false
   state.domains.put({ id: DEFAULT_DOMAIN_ID, name: 'Default', description: 'The default domain', enabled: true, tags: [] })
 
@@ -52,7 +53,7 @@ export function bootstrapIdentity (state: IdentityState, settings: BootstrapSett
   state.grant('UserSystem', user.id, 'system', admin.id)
 
   state.regions.put({ id: settings.region, description: '' })
-  for (const s of CATALOG_SERVICES) {
+  for (const s of catalog) {
     const service: CatalogServiceRow = state.services.put({ id: hexId(random), type: s.type, name: s.name, description: s.description, enabled: true })
     for (const iface of ['public', 'internal', 'admin'] as const) {
       const endpoint: EndpointRow = { id: hexId(random), serviceId: service.id, interface: iface, regionId: settings.region, path: s.path, enabled: true }

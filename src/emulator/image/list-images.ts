@@ -10,6 +10,7 @@ import type { ImageRow } from '../../openstack/image/model.ts'
 import type { Caller } from './image-access.ts'
 import { canSee } from './image-access.ts'
 import type { ImageState } from './image-state.ts'
+import { compareColumnValues } from '../../openstack/column-order.ts'
 
 export interface ImagePage {
   readonly rows: ImageRow[]
@@ -119,7 +120,7 @@ function column (row: ImageRow, field: string): string | number | boolean | null
 export function comparator (sort: readonly SortSpec[]): (a: ImageRow, b: ImageRow) => number {
   return (a, b) => {
     for (const { key, dir } of sort) {
-      const order = compareValues(sortValue(a, key), sortValue(b, key))
+      const order = compareColumnValues(sortValue(a, key), sortValue(b, key))
       if (order !== 0) return dir === 'asc' ? order : -order
     }
     return 0
@@ -131,9 +132,3 @@ function sortValue (row: ImageRow, key: SortKey): string | number | null {
   return typeof value === 'boolean' ? Number(value) : value
 }
 
-function compareValues (a: string | number | null, b: string | number | null): number {
-  if (a === b) return 0
-  if (a === null) return -1
-  if (b === null) return 1
-  return a < b ? -1 : 1
-}

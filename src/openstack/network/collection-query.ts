@@ -9,6 +9,7 @@ import type { AttributeMap } from './attributes.ts'
 import { toBoolean } from './attributes.ts'
 import { badRequest, httpBadRequest } from './faults.ts'
 import { pyRepr } from '../python-text.ts'
+import { compareColumnValues } from '../column-order.ts'
 
 /** Query parameters that are never filters. */
 const NOT_FILTERS = new Set(['fields', 'sort_key', 'sort_dir', 'limit', 'marker', 'page_reverse'])
@@ -156,19 +157,6 @@ function matchesFilters (item: WireItem, filters: readonly Filter[]): boolean {
 
 // ---- sorting and paging ------------------------------------------------------------------
 
-/** Python's ordering of JSON scalars, with None first. */
-function compareValues (a: unknown, b: unknown): number {
-  if (a === b) return 0
-  if (a === null || a === undefined) return -1
-  if (b === null || b === undefined) return 1
-  const x = typeof a === 'boolean' ? Number(a) : a
-  const y = typeof b === 'boolean' ? Number(b) : b
-  if (typeof x === 'number' && typeof y === 'number') return x < y ? -1 : x > y ? 1 : 0
-  const s = typeof x === 'string' ? x : JSON.stringify(x)
-  const t = typeof y === 'string' ? y : JSON.stringify(y)
-  return s < t ? -1 : s > t ? 1 : 0
-}
-
 /** The full order native pagination uses: the requested keys, then id ascending. */
 function effectiveSorts (query: ListQuery): Array<readonly [string, boolean]> {
   const sorts = [...query.sorts]
@@ -179,7 +167,7 @@ function effectiveSorts (query: ListQuery): Array<readonly [string, boolean]> {
 function comparator (sorts: ReadonlyArray<readonly [string, boolean]>): (a: WireItem, b: WireItem) => number {
   return (a, b) => {
     for (const [key, asc] of sorts) {
-      const c = compareValues(a[key], b[key])
+      const c = compareColumnValues(a[key], b[key])
       if (c !== 0) return asc ? c : -c
     }
     return 0
