@@ -1,5 +1,6 @@
 /**
- * The overlay agent: one CyclonNode, one PlacementNode and one FootprintNode on the real ports —
+ * The overlay agent: one CyclonNode, one PlacementNode, one FootprintNode and one
+ * RevocationGossipNode on the real ports —
  * SystemClock, CryptoRandom, the HTTP peer transport — with their tick loop, an HTTP(S) server
  * for peer messages and for its status document, and an orderly stop (leave, let the goodbyes
  * go, close). `p2pstack agent` runs it alone without an `identity` section; the service agent
@@ -39,7 +40,9 @@ import { FootprintNode } from '../protocol/state/footprint-node.ts'
 import type { FootprintChange } from '../protocol/state/footprint-node.ts'
 import type { FootprintSnapshot } from '../protocol/state/footprint.ts'
 import { DEFAULT_FOOTPRINT_CONFIG } from '../protocol/state/footprint-config.ts'
-import { AGENT_PROTOCOL_VERSION, agentMessageCodec, isCyclonMessage, isFootprintMessage } from './peer-message-codec.ts'
+import { RevocationGossipNode } from '../protocol/state/revocation-gossip-node.ts'
+import type { RevocationEventRecord } from '../protocol/state/revocations.ts'
+import { AGENT_PROTOCOL_VERSION, agentMessageCodec, isCyclonMessage, isFootprintMessage, isRevocationMessage } from './peer-message-codec.ts'
 import type { AgentMessage } from './peer-message-codec.ts'
 import { overlayStatus, OVERLAY_STATUS_PATH } from './overlay-status.ts'
 import type { OverlayStatus } from './overlay-status.ts'
@@ -60,6 +63,8 @@ export interface OverlayAgentOptions {
   readonly footprintSnapshot?: FootprintSnapshot
   /** Told every change of the footprint, synchronously, so it can be saved. */
   readonly onFootprintChange?: (change: FootprintChange) => void
+  /** Told every token revocation event learned from a peer (the agent refuses those tokens from then on). */
+  readonly onRevocationLearned?: (event: RevocationEventRecord) => void
 }
 
 export interface RunningOverlayAgent {
@@ -72,6 +77,8 @@ export interface RunningOverlayAgent {
   readonly placement: PlacementNode
   /** The project footprint (project → agents holding its resources), gossiped between agents. */
   readonly footprint: FootprintNode
+  /** Token revocations, spread to every agent (spread() what this agent learns first). */
+  readonly revocations: RevocationGossipNode
   /** The configured cloudlet's load, kept fresh; null without config.cloudlet (or with options.load). */
   readonly cloudletLoad: CloudletLoadMonitor | null
   /** Picks a cloudlet for `request` by the configured policy; the chosen one holds the capacity. */
@@ -103,6 +110,7 @@ export async function startOverlayAgent (options: OverlayAgentOptions): Promise<
   let node: CyclonNode | null = null
   let placer: PlacementNode | null = null
   let footprint: FootprintNode | null = null
+  let revocations: RevocationGossipNode | null = null
   let poke = (): void => {}
   let status = (): OverlayStatus | null => null
   const messages = createPeerMessageHandler<AgentMessage>({
@@ -115,6 +123,7 @@ export async function startOverlayAgent (options: OverlayAgentOptions): Promise<
       if (node === null || placer === null) return
       if (isCyclonMessage(message)) node.onMessage(agentId(sender.id), message)
       else if (isFootprintMessage(message)) footprint?.onMessage(sender, message)
+      else if (isRevocationMessage(message)) revocations?.onMessage(sender, message)
       else placer.onMessage(agentId(sender.id), message, sender.address)
       poke()
     },
@@ -181,17 +190,26 @@ export async function startOverlayAgent (options: OverlayAgentOptions): Promise<
     DEFAULT_FOOTPRINT_CONFIG,
     options.footprintSnapshot
   )
+  const revocationNode = new RevocationGossipNode(config.id, {
+    clock,
+    random,
+    transport,
+    view: () => cyclon.view(),
+    learned: event => { options.onRevocationLearned?.(event) }
+  })
   node = cyclon
   placer = placement
   footprint = footprintNode
+  revocations = revocationNode
   status = () => overlayStatus({ node: cyclon, placement, protocolVersion: AGENT_PROTOCOL_VERSION, transport, rejections, authentication: { clusterKey: clusterKey !== null, mutualTls: tls !== null } })
   const loop = startTickLoop({
     onTick: () => {
       cyclon.onTick()
       placement.onTick()
       footprintNode.onTick()
+      revocationNode.onTick()
     },
-    nextWakeupMs: () => Math.min(cyclon.nextWakeupMs(), placement.nextWakeupMs(), footprintNode.nextWakeupMs())
+    nextWakeupMs: () => Math.min(cyclon.nextWakeupMs(), placement.nextWakeupMs(), footprintNode.nextWakeupMs(), revocationNode.nextWakeupMs())
   }, { clock, logger, maxSleepMs: config.overlay.cyclon.shufflePeriodMs })
   poke = loop.poke
 
@@ -209,6 +227,7 @@ export async function startOverlayAgent (options: OverlayAgentOptions): Promise<
     node: cyclon,
     placement,
     footprint: footprintNode,
+    revocations: revocationNode,
     cloudletLoad,
     place: async request => await new Promise<PlacementOutcome>(resolve => {
       const id = placement.place(request)

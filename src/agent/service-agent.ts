@@ -95,7 +95,9 @@ export async function startServiceAgent (options: ServiceAgentOptions): Promise<
 
     const state = new LocationStore(config.dataDir === null ? ':memory:' : stateFile(config.dataDir, config.id))
     closers.push(() => { state.close() })
-    const overlay = await startOverlayAgent({ config, logger, ...(options.software === undefined ? {} : { software: options.software }), footprintSnapshot: state.loadFootprint(), onFootprintChange: snapshot => { state.saveFootprint(snapshot) } })
+    const overlay = await startOverlayAgent({ config, logger, ...(options.software === undefined ? {} : { software: options.software }), footprintSnapshot: state.loadFootprint(), onFootprintChange: snapshot => { state.saveFootprint(snapshot) }, onRevocationLearned: event => { revoked.add(event) } })
+    // What this agent learns first (a token deleted through it, its poll of the provider) goes to every agent.
+    revoked.onNew = event => { overlay.revocations.spread([event]) }
     closers.unshift(async () => { await overlay.stop() })
     const self = { id: config.id, address: overlay.address }
     const publicUrl = config.proxy.publicUrl ?? overlay.address

@@ -5,19 +5,14 @@
  * user_id, project_id, role_id) and that was issued no later than `issued_before`. An event is
  * kept until no token it could match is still valid (issued_before + the longest token
  * lifetime), and the list is bounded (oldest dropped first). It is fed by the RevocationFeed
- * (polling the provider) and by this agent's own DELETE /v3/auth/tokens.
+ * (polling the provider), by this agent's own DELETE /v3/auth/tokens and by the other agents
+ * (the revocation gossip); `onNew` hears of every event that was new here, so that the agent
+ * can pass on what it learned first.
  */
 import type { AuthContext } from '../../openstack/identity/auth-context.ts'
+import type { RevocationEventRecord } from '../../protocol/state/revocations.ts'
 
-export interface RevocationEvent {
-  readonly auditId?: string
-  readonly auditChainId?: string
-  readonly userId?: string
-  readonly projectId?: string
-  readonly roleId?: string
-  /** Tokens issued at or before this time are revoked. */
-  readonly issuedBeforeMs: number
-}
+export type RevocationEvent = RevocationEventRecord
 
 /** What a verified token offers to be checked: its audit ids (own, then its parent's) and its context. */
 export interface RevocableToken {
@@ -47,6 +42,9 @@ export class RevokedTokens implements RevocationCheck {
   /** The keys of #others, so that an event polled again is not added twice. */
   readonly #otherKeys = new Set<string>()
 
+  /** Told every event that was new here (set by the agent once its gossip runs). */
+  onNew: ((event: RevocationEvent) => void) | null = null
+
   constructor (config: RevokedTokensConfig = DEFAULT_REVOKED_TOKENS_CONFIG) {
     this.#config = config
   }
@@ -55,14 +53,16 @@ export class RevokedTokens implements RevocationCheck {
     return this.#byAuditId.size + this.#others.length
   }
 
-  add (event: RevocationEvent): void {
+  /** Adds an event; true if it was new here (then `onNew` hears of it). */
+  add (event: RevocationEvent): boolean {
     if (event.auditId !== undefined && event.auditChainId === undefined && event.userId === undefined && event.projectId === undefined && event.roleId === undefined) {
       const known = this.#byAuditId.get(event.auditId)
+      if (known !== undefined && known.issuedBeforeMs >= event.issuedBeforeMs) return false
       this.#byAuditId.delete(event.auditId)
-      this.#byAuditId.set(event.auditId, known !== undefined && known.issuedBeforeMs > event.issuedBeforeMs ? known : event)
+      this.#byAuditId.set(event.auditId, event)
     } else {
       const key = eventKey(event)
-      if (this.#otherKeys.has(key)) return
+      if (this.#otherKeys.has(key)) return false
       this.#otherKeys.add(key)
       this.#others.push(event)
     }
@@ -77,6 +77,8 @@ export class RevokedTokens implements RevocationCheck {
         this.#byAuditId.delete(oldest)
       }
     }
+    this.onNew?.(event)
+    return true
   }
 
   /** Forgets events that can no longer match a valid token. */
