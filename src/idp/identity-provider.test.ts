@@ -181,6 +181,18 @@ describe('the identity provider', () => {
     const userEvents = (await t.call('GET', `/identity/v3/OS-REVOKE/events?since=${later}`, { token: admin })).json().events
     assert.deepEqual(userEvents.map((e: { user_id?: string, audit_id?: string }) => e.user_id ?? e.audit_id), [(await verify(t, member)).jti, userId])
 
+    // A role removed from a user revokes the user's tokens of that project (they carry the role)
+    // and publishes the grant as Keystone's revoke_by_grant does: user, project and role.
+    const fresh = await t.token('demo', 'new-pw', 'demo')
+    const freshClaims = await verify(t, fresh)
+    const projectId = await idOf(t, admin, 'projects', 'demo')
+    const roleId = await idOf(t, admin, 'roles', 'member')
+    const removed = await t.call('DELETE', `/identity/v3/projects/${projectId}/users/${userId}/roles/${roleId}`, { token: admin })
+    assert.equal(removed.status, 204, removed.text)
+    assert.equal((await t.call('GET', TOKENS, { token: admin, headers: { 'x-subject-token': fresh } })).status, 404)
+    const grantEvents = (await t.call('GET', `/identity/v3/OS-REVOKE/events?since=${later}`, { token: admin })).json().events.slice(2)
+    assert.deepEqual(grantEvents.map((e: Record<string, string>) => e.audit_id ?? [e.user_id, e.project_id, e.role_id]), [freshClaims.jti, [userId, projectId, roleId]])
+
     // Events are forgotten once the tokens they cover have expired.
     t.clock.advanceBy(TTL_MS + 1)
     assert.deepEqual((await t.call('GET', '/identity/v3/OS-REVOKE/events', { token: await t.token() })).json().events, [])

@@ -2,7 +2,8 @@
  * The identity provider's revocation events, as Keystone's OS-REVOKE extension publishes them
  * (GET /v3/OS-REVOKE/events): a revoked token is an event naming its audit id, a user whose
  * tokens all died (password changed, user disabled or deleted, removed from a group that gave
- * roles) an event naming the user; each says when it happened (revoked_at) and which tokens it
+ * roles) an event naming the user, a role removed from a user an event naming user, project and
+ * role (Keystone's revoke_by_grant); each says when it happened (revoked_at) and which tokens it
  * covers (issued_before). Every token a user event covers is also named by its own audit-id
  * event, so agents may rely on audit ids alone (a JWT's iat has whole seconds only; issued_before
  * has milliseconds). Agents, which check tokens locally, poll them (`?since=`) and gossip them.
@@ -21,6 +22,9 @@ export interface RevocationEventRow {
   readonly issuedBeforeMs: number
   readonly auditId: string | null
   readonly userId: string | null
+  /** A role removed (with the user, and the project unless it was a domain grant); absent in older rows. */
+  readonly projectId?: string | null
+  readonly roleId?: string | null
   /** When no token it covers can still be valid. */
   readonly forgetAtMs: number
 }
@@ -29,6 +33,8 @@ export interface RevocationEventRow {
 export interface RevocationEventView {
   readonly audit_id?: string
   readonly user_id?: string
+  readonly project_id?: string
+  readonly role_id?: string
   readonly issued_before: string
   readonly revoked_at: string
 }
@@ -55,7 +61,9 @@ export class RevocationEvents {
       revokedAtMs: now,
       issuedBeforeMs: now,
       auditId: revocation.kind === 'token' ? revocation.auditId : null,
-      userId: revocation.kind === 'user' ? revocation.userId : null,
+      userId: revocation.kind === 'token' ? null : revocation.userId,
+      projectId: revocation.kind === 'grant' ? revocation.projectId : null,
+      roleId: revocation.kind === 'grant' ? revocation.roleId : null,
       forgetAtMs: revocation.kind === 'token' ? revocation.expiresAtMs : now + this.#tokenTtlMs
     })
   }
@@ -80,6 +88,8 @@ export function revocationEventView (event: RevocationEventRow): RevocationEvent
   return {
     ...(event.userId !== null ? { user_id: event.userId } : {}),
     ...(event.auditId !== null ? { audit_id: event.auditId } : {}),
+    ...(event.projectId != null ? { project_id: event.projectId } : {}),
+    ...(event.roleId != null ? { role_id: event.roleId } : {}),
     issued_before: isoMicrosZ(event.issuedBeforeMs),
     revoked_at: isoMicrosZ(event.revokedAtMs)
   }

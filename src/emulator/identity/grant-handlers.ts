@@ -1,8 +1,9 @@
 /**
  * Role grants: /v3/{projects|domains}/{id}/{users|groups}/{id}/roles[/{role_id}], one set of
  * handlers for the four combinations (list, grant, check with GET or HEAD, revoke). Revoking a
- * role a token relies on takes effect at once, as tokens resolve their roles when validated
- * (Keystone gets the same effect by revoking the tokens).
+ * role a token relies on takes effect at once, as tokens resolve their roles when validated;
+ * the revocation is also reported (TokenService.revokeGrant, Keystone's revoke_by_grant), so
+ * that a provider whose tokens carry their roles publishes it.
  */
 import { emptyResponse, jsonResponse } from '../../core/http.ts'
 import { NotFound } from '../../openstack/faults.ts'
@@ -93,6 +94,8 @@ function grants (deps: IdentityDeps, targetKind: TargetKind, actorKind: ActorKin
       const actorId = actor(context)
       const roleId = role(context)
       if (!state.revoke(type, actorId, targetId, roleId)) throw notFound(roleId, actorId, targetId)
+      const users = actorKind === 'user' ? [actorId] : state.memberships.filter(m => m.groupId === actorId).map(m => m.userId)
+      for (const userId of users) deps.tokens.revokeGrant(userId, targetKind === 'project' ? targetId : null, roleId)
       return emptyResponse(204)
     }
   }

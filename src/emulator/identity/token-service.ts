@@ -41,10 +41,15 @@ export interface MintRequest {
   readonly auditIds: readonly string[]
 }
 
-/** A token revoked: one token (by its audit id), or every token of a user issued until now. */
+/**
+ * A token revoked: one token (by its audit id), every token of a user issued until now, or every
+ * token of a user that carries a role removed from the user (in a project, or anywhere when
+ * `projectId` is null) — Keystone's revoke_by_grant.
+ */
 export type TokenRevocation =
   | { readonly kind: 'token', readonly auditId: string, readonly userId: string, readonly expiresAtMs: number }
   | { readonly kind: 'user', readonly userId: string }
+  | { readonly kind: 'grant', readonly userId: string, readonly projectId: string | null, readonly roleId: string }
 
 /** How a Keystone that is more than the emulator's makes and publishes its tokens; both optional. */
 export interface TokenHooks {
@@ -137,6 +142,24 @@ export class TokenService {
     }
     this.#cache.clear()
     this.#hooks.revoked?.({ kind: 'user', userId })
+  }
+
+  /**
+   * A role was removed from a user. The emulator's own tokens resolve their roles when validated,
+   * so a plain Keystone changes nothing. A provider whose tokens carry their roles (JWTs checked
+   * elsewhere, with a `revoked` hook) revokes the user's tokens that carried it — those scoped to
+   * the project, each by its audit id — and publishes the grant's own event (Keystone's
+   * revoke_by_grant), so that they stop working everywhere.
+   */
+  revokeGrant (userId: string, projectId: string | null, roleId: string): void {
+    if (this.#hooks.revoked === undefined) return
+    const carried = this.#tokens.filter(t => t.userId === userId && t.scope?.kind === 'project' && (projectId === null || t.scope.id === projectId))
+    for (const row of carried) {
+      this.#tokens.delete(row.id)
+      this.#revokedOne(row)
+    }
+    this.#cache.clear()
+    this.#hooks.revoked({ kind: 'grant', userId, projectId, roleId })
   }
 
   /** Revokes every token issued for an application credential (credential deleted). */
