@@ -63,6 +63,8 @@ export interface LocalClusterOptions {
   readonly listTimeoutMs?: number
   /** How often agents read revocation events from the identity provider; default 5 s. */
   readonly revocationPollMs?: number
+  /** The highest compute microversion of cloudlet i (index i − 1; null or absent: the emulator's), as older Novas. */
+  readonly computeMaxMicroversions?: ReadonlyArray<string | null>
   /** Every cloudlet answer waits this long (a remote cloudlet's network, for benchmarks); default 0. */
   readonly cloudletDelayMs?: number
   /** Told what is happening while starting. */
@@ -138,7 +140,8 @@ export async function startLocalCluster (options: LocalClusterOptions): Promise<
         region,
         ...(options.transitionDelayMs === undefined ? {} : { transitionDelayMs: options.transitionDelayMs }),
         admin: { user: 'admin', password: createHmac('sha256', clusterKey).update(`cloudlet admin ${i}`).digest('base64url').slice(0, 24), project: 'admin' },
-        hosts: { ...DEFAULT_CLOUDLET_CONFIG.hosts, count: HOST_COUNTS[(i - 1) % HOST_COUNTS.length] ?? 2 }
+        hosts: { ...DEFAULT_CLOUDLET_CONFIG.hosts, count: HOST_COUNTS[(i - 1) % HOST_COUNTS.length] ?? 2 },
+        computeMaxMicroversion: options.computeMaxMicroversions?.[i - 1] ?? null
       }
       const cloudlet = await startCloudletProcess({ host, port: port(200 + i), config, stateFile: file(`${name}.sqlite`), logger, responseDelayMs: options.cloudletDelayMs ?? 0 })
       stops.push(async () => { await cloudlet.stop() })

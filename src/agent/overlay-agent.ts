@@ -63,6 +63,8 @@ export interface OverlayAgentOptions {
   readonly footprintSnapshot?: FootprintSnapshot
   /** Told every change of the footprint, synchronously, so it can be saved. */
   readonly onFootprintChange?: (change: FootprintChange) => void
+  /** The API version ranges of this agent's cloudlet, told to peers in its metadata (e.g. { compute: '2.1-2.79' }). */
+  readonly apis?: Readonly<Record<string, string>>
   /** Told every token revocation event learned from a peer (the agent refuses those tokens from then on). */
   readonly onRevocationLearned?: (event: RevocationEventRecord) => void
 }
@@ -155,7 +157,7 @@ export async function startOverlayAgent (options: OverlayAgentOptions): Promise<
   })
   // The metadata's version is the start time in seconds, so that what an agent says after a
   // restart (perhaps with a new config) replaces what peers remember from before.
-  const metadata = { version: Math.floor(clock.wallClockMs() / 1000), ...config.overlay.metadata, software: options.software ?? 'p2pstack' }
+  const metadata = { version: Math.floor(clock.wallClockMs() / 1000), ...config.overlay.metadata, software: options.software ?? 'p2pstack', ...(options.apis === undefined ? {} : { apis: options.apis }) }
   const cyclon = new CyclonNode(
     { id: agentId(config.id), address, metadata },
     { clock, random, transport },

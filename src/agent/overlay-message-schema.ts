@@ -38,8 +38,10 @@ export const peerMetadataSchema: z.ZodType<PeerMetadata> = z.object({
   availabilityZone: text,
   labels: z.record(z.string().min(1).max(L.labelKeyLength), z.string().max(L.labelValueLength))
     .refine(labels => Object.keys(labels).length <= L.labelCount, `at most ${L.labelCount} labels`),
-  software: text
-})
+  software: text,
+  apis: z.record(z.string().min(1).max(32), z.string().max(32))
+    .refine(apis => Object.keys(apis).length <= 8, 'at most 8 API ranges').optional()
+}).transform(m => (m.apis === undefined ? { version: m.version, cloudlet: m.cloudlet, region: m.region, availabilityZone: m.availabilityZone, labels: m.labels, software: m.software } : m) as PeerMetadata)
 
 export const peerDescriptorSchema: z.ZodType<PeerDescriptor> = z.object({
   id: agentIdSchema,

@@ -7,6 +7,7 @@
 import type { HttpRequest, HttpResponse } from '../core/http.ts'
 import type { Logger } from '../core/ports.ts'
 import type { AuthContext } from '../openstack/identity/auth-context.ts'
+import type { MicroversionRange } from '../openstack/microversion.ts'
 import type { RouteSpec } from '../openstack/route-table.ts'
 import type { ForwardDirective } from './forwarded-call.ts'
 import type { AgentRef, Footprint, Locations, ResourceLocation, Scheduler } from './proxy-ports.ts'
@@ -59,6 +60,8 @@ export interface ProxyContext {
   readonly scheduler: Scheduler
   readonly logger: Logger
   readonly listTimeoutMs: number
+  /** The compute microversions every cloudlet honours (the range clients are told and held to). */
+  computeRange(): MicroversionRange
   /** The call as this agent's own cloudlet answers it, for the caller. */
   serveLocally(call: ProxyCall, overrides?: LocalOverrides): Promise<HttpResponse>
   /**

@@ -14,7 +14,7 @@ import { readBody } from '../core/http.ts'
 import type { HttpResponse } from '../core/http.ts'
 import { flavorSizesFromView } from '../openstack/compute/flavors/flavor-resources.ts'
 import type { FlavorSizes } from '../openstack/compute/flavors/flavor-resources.ts'
-import { COMPUTE_VERSION_RANGE, LEGACY_VERSION_HEADER } from '../openstack/compute/microversions.ts'
+import { LEGACY_VERSION_HEADER } from '../openstack/compute/microversions.ts'
 import { serverPlacementHints } from '../openstack/compute/server-placement-hints.ts'
 import { OpenStackFault } from '../openstack/faults.ts'
 import { requestedMicroversion } from '../openstack/microversion.ts'
@@ -36,7 +36,7 @@ export async function createServer (proxy: ProxyContext, call: ProxyCall): Promi
   } catch {
     return await local()
   }
-  const version = requestedMicroversion(call.request.headers, 'compute', COMPUTE_VERSION_RANGE, LEGACY_VERSION_HEADER)
+  const version = requestedMicroversion(call.request.headers, 'compute', proxy.computeRange(), LEGACY_VERSION_HEADER)
   let hints: ReturnType<typeof serverPlacementHints>
   try {
     hints = serverPlacementHints(body, version)

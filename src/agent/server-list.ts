@@ -9,7 +9,7 @@
  */
 import { jsonResponse } from '../core/http.ts'
 import type { HttpResponse } from '../core/http.ts'
-import { COMPUTE_VERSION_RANGE, LEGACY_VERSION_HEADER } from '../openstack/compute/microversions.ts'
+import { LEGACY_VERSION_HEADER } from '../openstack/compute/microversions.ts'
 import { requestedMicroversion } from '../openstack/microversion.ts'
 import { downCloudletServers } from '../proxy/down-cloudlet.ts'
 import type { KnownServer } from '../proxy/down-cloudlet.ts'
@@ -26,7 +26,7 @@ const PASSED_RESPONSE_HEADERS = ['openstack-api-version', 'x-openstack-nova-api-
 export async function listServers (proxy: ProxyContext, call: ProxyCall): Promise<HttpResponse> {
   const options = proxy
   const query = new URLSearchParams(call.search)
-  const version = requestedMicroversion(call.request.headers, 'compute', COMPUTE_VERSION_RANGE, LEGACY_VERSION_HEADER)
+  const version = requestedMicroversion(call.request.headers, 'compute', proxy.computeRange(), LEGACY_VERSION_HEADER)
   const detail = call.route?.name === 'servers:detail'
   const fanOut = serverFanOutQuery(query).toString()
   const search = fanOut === '' ? '' : `?${fanOut}`

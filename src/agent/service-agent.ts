@@ -10,11 +10,17 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { httpRequest, readBody } from '../core/http.ts'
+import type { HttpHandler } from '../core/http.ts'
 import type { Logger } from '../core/ports.ts'
+import { COMPUTE_VERSION_RANGE } from '../openstack/compute/microversions.ts'
+import type { MicroversionRange } from '../openstack/microversion.ts'
+import { computeVersionRange, formatMicroversionRange } from '../proxy/microversion-range.ts'
 import { createHttpClient } from '../runtime/http-client.ts'
 import { ClusterKey } from '../runtime/peer-cluster-key.ts'
 import { SystemClock } from '../runtime/system-clock.ts'
 import { cloudletAdminCredentials } from './agent-config.ts'
+import { ClusterComputeRange } from './cluster-compute-range.ts'
 import type { AgentConfig } from './agent-config.ts'
 import { createForwardSigner } from './forwarded-call.ts'
 import { agentIdentityHandler } from './identity/agent-identity-handler.ts'
@@ -73,6 +79,7 @@ export async function startServiceAgent (options: ServiceAgentOptions): Promise<
       image: await admin.endpoint('image', region),
       network: await admin.endpoint('network', region)
     }
+    const ownComputeRange = await readComputeRange(http, cloudletRoots.compute, logger)
     const keystoneUrl = cloudlet.authUrl.replace(/\/+$/, '')
     await new CloudletFederationSetup(http, admin, { keystoneUrl, issuer: identity.issuer }).ensure()
     const translator = new IdTranslator()
@@ -95,7 +102,7 @@ export async function startServiceAgent (options: ServiceAgentOptions): Promise<
 
     const state = new LocationStore(config.dataDir === null ? ':memory:' : stateFile(config.dataDir, config.id))
     closers.push(() => { state.close() })
-    const overlay = await startOverlayAgent({ config, logger, ...(options.software === undefined ? {} : { software: options.software }), footprintSnapshot: state.loadFootprint(), onFootprintChange: snapshot => { state.saveFootprint(snapshot) }, onRevocationLearned: event => { revoked.add(event) } })
+    const overlay = await startOverlayAgent({ config, logger, ...(options.software === undefined ? {} : { software: options.software }), footprintSnapshot: state.loadFootprint(), onFootprintChange: snapshot => { state.saveFootprint(snapshot) }, onRevocationLearned: event => { revoked.add(event) }, apis: { compute: formatMicroversionRange(ownComputeRange) } })
     // What this agent learns first (a token deleted through it, its poll of the provider) goes to every agent.
     revoked.onNew = event => { overlay.revocations.spread([event]) }
     closers.unshift(async () => { await overlay.stop() })
@@ -144,6 +151,7 @@ export async function startServiceAgent (options: ServiceAgentOptions): Promise<
       revoked,
       logger
     })
+    const computeRange = new ClusterComputeRange(ownComputeRange, () => overlay.node.view(), clock, logger)
     const proxy = new ServiceProxy({
       self,
       publicUrl: config.proxy.publicUrl,
@@ -163,7 +171,8 @@ export async function startServiceAgent (options: ServiceAgentOptions): Promise<
       clock,
       logger,
       listTimeoutMs: config.proxy.listTimeoutMs,
-      forwardTimeoutMs: config.proxy.forwardTimeoutMs
+      forwardTimeoutMs: config.proxy.forwardTimeoutMs,
+      computeRange: () => computeRange.current()
     })
     await indexOwnCloudlet({
       http,
@@ -199,6 +208,20 @@ export async function startServiceAgent (options: ServiceAgentOptions): Promise<
     for (const close of closers) await Promise.resolve(close()).catch(() => {})
     throw error
   }
+}
+
+/** The compute microversion range of the own cloudlet, from its version document (GET …/v2.1/, no token). */
+async function readComputeRange (http: HttpHandler, computeRoot: string, logger: Logger): Promise<MicroversionRange> {
+  try {
+    const response = await http(httpRequest('GET', `${computeRoot}/v2.1/`, { headers: { accept: 'application/json' } }))
+    const text = new TextDecoder().decode(await readBody(response.body, 1024 * 1024))
+    const range = response.status === 200 ? computeVersionRange(JSON.parse(text)) : null
+    if (range !== null) return range
+    logger.warn({ status: response.status }, 'the cloudlet\'s compute version document names no range; assuming the emulator\'s')
+  } catch (error) {
+    logger.warn({ err: (error as Error).message }, 'could not read the cloudlet\'s compute version document; assuming the emulator\'s range')
+  }
+  return COMPUTE_VERSION_RANGE
 }
 
 function stateFile (dataDir: string, id: string): string {

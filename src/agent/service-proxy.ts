@@ -16,7 +16,11 @@ import { jsonResponse, readBody } from '../core/http.ts'
 import type { HttpHandler, HttpRequest, HttpResponse } from '../core/http.ts'
 import type { Clock, Logger } from '../core/ports.ts'
 import { Forbidden, OpenStackFault, ServiceUnavailable } from '../openstack/faults.ts'
+import { COMPUTE_VERSION_RANGE, LEGACY_VERSION_HEADER } from '../openstack/compute/microversions.ts'
+import { formatMicroversion, requestedMicroversion } from '../openstack/microversion.ts'
+import type { MicroversionRange } from '../openstack/microversion.ts'
 import { classifyRequest } from '../proxy/classify.ts'
+import { withComputeRange } from '../proxy/microversion-range.ts'
 import { renderProxyFault } from '../proxy/proxy-faults.ts'
 import { urlRewriter } from '../proxy/url-rewrite.ts'
 import type { UrlRewriter } from '../proxy/url-rewrite.ts'
@@ -56,6 +60,8 @@ export interface ServiceProxyOptions {
   readonly logger: Logger
   readonly listTimeoutMs: number
   readonly forwardTimeoutMs: number
+  /** The compute microversions every cloudlet honours (cluster-compute-range.ts); default: the emulator's. */
+  readonly computeRange?: () => MicroversionRange
 }
 
 const WARN_INTERVAL_MS = 60_000
@@ -81,6 +87,10 @@ export class ServiceProxy implements ProxyContext {
   get scheduler (): Scheduler { return this.options.scheduler }
   get logger (): Logger { return this.options.logger }
   get listTimeoutMs (): number { return this.options.listTimeoutMs }
+
+  computeRange (): MicroversionRange {
+    return this.options.computeRange?.() ?? COMPUTE_VERSION_RANGE
+  }
 
   async locate (call: ProxyCall, serverId: string): Promise<ResourceLocation | null> {
     return await this.#locator.locate(call, serverId)
@@ -122,8 +132,15 @@ export class ServiceProxy implements ProxyContext {
       return renderProxyFault(service, new Forbidden(`The call carries a p2pstack forward directive that was refused (${checked.problem}).`), { request, identityUrl: `${publicBase}/identity`, requestId: '' })
     }
     const directive = checked?.ok === true ? checked.directive : null
+    let pinned: HttpRequest
+    try {
+      pinned = service === 'compute' ? this.#pinComputeVersion(request) : request
+    } catch (error) {
+      if (error instanceof OpenStackFault) return renderProxyFault(service, error, { request, identityUrl: `${publicBase}/identity`, requestId: '' })
+      throw error
+    }
     const call: ProxyCall = {
-      request,
+      request: pinned,
       service,
       path: relative,
       search: request.url.search,
@@ -254,12 +271,30 @@ export class ServiceProxy implements ProxyContext {
     }
   }
 
+  /**
+   * A compute call with the microversion it asks for made explicit: 'latest' becomes the highest
+   * that every cloudlet honours, so that the call means the same wherever it lands; a version
+   * outside that range is refused here as Nova refuses it (406), whichever cloudlet would serve it.
+   */
+  #pinComputeVersion (request: HttpRequest): HttpRequest {
+    const standard = request.headers['openstack-api-version']
+    const legacy = request.headers[LEGACY_VERSION_HEADER]
+    if (standard === undefined && legacy === undefined) return request
+    const text = formatMicroversion(requestedMicroversion(request.headers, 'compute', this.computeRange(), LEGACY_VERSION_HEADER))
+    const headers = { ...request.headers }
+    if (standard !== undefined) headers['openstack-api-version'] = `compute ${text}`
+    if (legacy !== undefined) headers[LEGACY_VERSION_HEADER] = text
+    return { ...request, headers }
+  }
+
   async #unauthenticated (request: HttpRequest, service: ProxiedService, relative: string, publicBase: string): Promise<HttpResponse> {
     const url = `${this.options.cloudletRoots[service]}${relative}${request.url.search}`
     const rewriter = this.#rewriter(publicBase)
+    // Version documents say the range every cloudlet honours, not this cloudlet's.
+    const range = service === 'compute' ? this.computeRange() : null
     try {
       return await callUpstream(this.options.http, { method: request.method, url, headers: passedRequestHeaders(request.headers, {}), body: null }, {
-        text: text => rewriter.rewriteText(text)
+        text: text => range === null ? rewriter.rewriteText(text) : withComputeRange(rewriter.rewriteText(text), range)
       })
     } catch (error) {
       this.#warnOnce('unauthenticated-call', { err: (error as Error).message, url }, 'own cloudlet unavailable')

@@ -6,7 +6,7 @@ import { resolve } from 'node:path'
 import { Command, Option } from 'commander'
 import { DEFAULT_CLOUDLET_CONFIG } from '../emulator/cloudlet-config.ts'
 import type { CloudletConfig } from '../emulator/cloudlet-config.ts'
-import { nonNegativeInt, port, positiveInt, positiveNumber } from './options.ts'
+import { computeMicroversion, nonNegativeInt, port, positiveInt, positiveNumber } from './options.ts'
 import { untilSignal } from './signals.ts'
 
 interface CloudletOptions {
@@ -30,6 +30,7 @@ interface CloudletOptions {
   delayMs: number
   webDownloadAllow: string[]
   defaultFlavors: boolean
+  computeMaxMicroversion?: string
   publicUrl?: string
   logLevel: string
 }
@@ -58,6 +59,7 @@ export function cloudletCommand (): Command {
     .option('--delay-ms <ms>', 'how long a server build, an action or an import takes', nonNegativeInt, d.transitionDelayMs)
     .option('--web-download-allow <host...>', 'hosts Glance web-download may fetch from (exact, or *.suffix)', [])
     .option('--no-default-flavors', 'do not create the devstack flavors m1.tiny … m1.xlarge')
+    .option('--compute-max-microversion <version>', 'the highest compute microversion served, as an older Nova (default: 2.79)', computeMicroversion)
     .option('--public-url <url>', 'base URL of the catalog (default: the address each client used)')
     .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
     .action(async (options: CloudletOptions) => {
@@ -73,7 +75,8 @@ export function cloudletCommand (): Command {
         reserved: { ...d.reserved, ramMb: options.reservedRamMb },
         transitionDelayMs: options.delayMs,
         webDownloadAllowedHosts: options.webDownloadAllow,
-        defaultFlavors: options.defaultFlavors
+        defaultFlavors: options.defaultFlavors,
+        computeMaxMicroversion: options.computeMaxMicroversion ?? null
       }
       // Loaded only when the command runs, so that `p2pstack <other command>` starts fast.
       const { writeCloudsYaml } = await import('../agent/clouds-yaml.ts')

@@ -31,6 +31,8 @@ export interface CloudletConfig {
   readonly webDownloadAllowedHosts: readonly string[]
   /** Seed the devstack flavors m1.tiny … m1.xlarge (ids 1–5). */
   readonly defaultFlavors: boolean
+  /** The highest compute microversion served (an older Nova's); null: the emulator's highest. */
+  readonly computeMaxMicroversion: string | null
 }
 
 export const DEFAULT_CLOUDLET_CONFIG: CloudletConfig = {
@@ -45,5 +47,6 @@ export const DEFAULT_CLOUDLET_CONFIG: CloudletConfig = {
   transitionDelayMs: 1000,
   tokenTtlMs: 3_600_000,
   webDownloadAllowedHosts: [],
-  defaultFlavors: true
+  defaultFlavors: true,
+  computeMaxMicroversion: null
 }

@@ -88,7 +88,7 @@ export function createEmulatedCloudlet (ports: EmulatorPorts, config: CloudletCo
     placement: placement.state,
     network: network.forCompute,
     images: image.forCompute
-  }, { availabilityZone: config.availabilityZone, transitionDelayMs: config.transitionDelayMs, defaultFlavors: config.defaultFlavors })
+  }, { availabilityZone: config.availabilityZone, transitionDelayMs: config.transitionDelayMs, defaultFlavors: config.defaultFlavors, maxMicroversion: config.computeMaxMicroversion })
   mount('/identity', identity.api)
   mount('/compute', compute.api)
   mount('/image', image.api)

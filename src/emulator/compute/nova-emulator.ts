@@ -8,7 +8,7 @@
 import { jsonResponse } from '../../core/http.ts'
 import type { Clock, Hashing, KeyGenerator, Logger, Random, Store } from '../../core/ports.ts'
 import { invalidInputFault, MALFORMED_REQUEST_BODY, renderComputeFault } from '../../openstack/compute/fault-body.ts'
-import { COMPUTE_VERSION_RANGE, computeVersionDocument, computeVersionHeaders, computeVersionsDocument, LEGACY_VERSION_HEADER } from '../../openstack/compute/microversions.ts'
+import { computeVersionDocument, computeVersionHeaders, computeVersionRange, computeVersionsDocument, LEGACY_VERSION_HEADER } from '../../openstack/compute/microversions.ts'
 import { COMPUTE_ROUTES } from '../../openstack/compute/routes.ts'
 import { BadRequest } from '../../openstack/faults.ts'
 import { compileRoutes } from '../../openstack/route-table.ts'
@@ -55,7 +55,8 @@ export interface EmulatedCompute {
 
 const routes = compileRoutes(COMPUTE_ROUTES)
 
-export function createEmulatedCompute (ports: ComputeEmulatorPorts, settings: ComputeSettings & { defaultFlavors: boolean }): EmulatedCompute {
+export function createEmulatedCompute (ports: ComputeEmulatorPorts, settings: ComputeSettings & { defaultFlavors: boolean, maxMicroversion?: string | null }): EmulatedCompute {
+  const range = computeVersionRange(settings.maxMicroversion ?? null)
   const state = new ComputeState(ports.store)
   if (settings.defaultFlavors && state.flavors.size === 0) {
     ports.store.transaction(() => {
@@ -88,13 +89,13 @@ export function createEmulatedCompute (ports: ComputeEmulatorPorts, settings: Co
     authBeforeRouting: true,
     microversions: {
       serviceType: 'compute',
-      range: COMPUTE_VERSION_RANGE,
+      range,
       legacyHeader: LEGACY_VERSION_HEADER,
       responseHeaders: computeVersionHeaders
     },
     handlers: {
-      versions: context => jsonResponse(200, computeVersionsDocument(context.serviceUrl)),
-      version: context => jsonResponse(200, computeVersionDocument(context.serviceUrl)),
+      versions: context => jsonResponse(200, computeVersionsDocument(context.serviceUrl, range)),
+      version: context => jsonResponse(200, computeVersionDocument(context.serviceUrl, range)),
       'servers:create': serverCreateHandler(deps),
       'servers:action': serverActionHandler(deps),
       ...serverHandlers(deps),

@@ -22,6 +22,11 @@ export interface PeerMetadata {
   readonly labels: Readonly<Record<string, string>>
   /** The agent's software version. */
   readonly software: string
+  /**
+   * The API version ranges its cloudlet serves, by service type, e.g. { compute: '2.1-2.79' }:
+   * the agents advertise what every cloudlet honours. Added later: older agents send none.
+   */
+  readonly apis?: Readonly<Record<string, string>>
 }
 
 export interface PeerDescriptor {
