@@ -62,6 +62,11 @@ export interface ProxyContext {
   readonly listTimeoutMs: number
   /** The compute microversions every cloudlet honours (the range clients are told and held to). */
   computeRange(): MicroversionRange
+  /**
+   * A call to the own cloudlet as its admin (copying global objects in): the body's global ids
+   * are translated for the cloudlet as for the caller's session, the answer's back.
+   */
+  asCloudletAdmin(call: ProxyCall, method: string, path: string, body: string | null): Promise<HttpResponse>
   /** The call as this agent's own cloudlet answers it, for the caller. */
   serveLocally(call: ProxyCall, overrides?: LocalOverrides): Promise<HttpResponse>
   /**

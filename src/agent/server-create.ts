@@ -20,6 +20,8 @@ import { OpenStackFault } from '../openstack/faults.ts'
 import { requestedMicroversion } from '../openstack/microversion.ts'
 import { agentId } from '../protocol/cyclon/peer-descriptor.ts'
 import type { PlacementRequest } from '../protocol/placement/placement-request.ts'
+import { remoteFlavor } from './flavors.ts'
+import { materializeFor } from './materialize.ts'
 import { placementRequestFromCreate } from './placement-request-from-create.ts'
 import { cloudletUnavailableFault, renderProxyFault } from '../proxy/proxy-faults.ts'
 import { getCall, isForwardFailure } from './proxy-call.ts'
@@ -62,6 +64,7 @@ export async function createServer (proxy: ProxyContext, call: ProxyCall): Promi
     const target = { id: outcome.agent.id, address: outcome.agent.address }
     if (target.id === options.self.id) {
       try {
+        await materializeFor(proxy, call, text)
         return await proxy.serveLocally(call, { body: text })
       } finally {
         await options.scheduler.landed(outcome.reservationId).catch(() => {})
@@ -83,6 +86,15 @@ export async function createServer (proxy: ProxyContext, call: ProxyCall): Promi
 
 async function flavorOf (proxy: ProxyContext, call: ProxyCall, flavorId: string): Promise<FlavorSizes | null> {
   const response = await proxy.serveLocally(getCall(call, `/v2.1/flavors/${encodeURIComponent(flavorId)}`, null), { method: 'GET' })
+  if (response.status === 404) {
+    // Made through another agent and not copied here yet: as a holder shows it.
+    const remote = await remoteFlavor(proxy, call, flavorId)
+    try {
+      return remote === null ? null : flavorSizesFromView({ flavor: remote.flavor }, remote.extraSpecs)
+    } catch {
+      return null
+    }
+  }
   if (response.status !== 200) return null
   try {
     const view = JSON.parse(bodyText(response)) as { flavor?: { extra_specs?: unknown } }

@@ -172,7 +172,8 @@ export async function startServiceAgent (options: ServiceAgentOptions): Promise<
       logger,
       listTimeoutMs: config.proxy.listTimeoutMs,
       forwardTimeoutMs: config.proxy.forwardTimeoutMs,
-      computeRange: () => computeRange.current()
+      computeRange: () => computeRange.current(),
+      cloudletAdmin: admin
     })
     await indexOwnCloudlet({
       http,

@@ -7,8 +7,11 @@
  * - a call by server id goes to the agent whose cloudlet holds the server (server-locator.ts);
  * - a server list fans out to the agents of the project's footprint, and is merged, sorted and
  *   re-paginated (server-list.ts);
- * - anything else is served by this agent's own cloudlet (images, networks, keypairs and flavors
- *   are per cloudlet until the global-objects issue).
+ * - keypairs and flavors are one cloud's worth (keypairs.ts, flavors.ts): lists gather the
+ *   copies' holders, changes reach every copy, and a server create copies what it needs into
+ *   the chosen cloudlet first (materialize.ts);
+ * - anything else is served by this agent's own cloudlet (images and networks are per cloudlet
+ *   until the rest of the global-objects issue).
  * A call another agent forwarded with a signed directive (forwarded-call.ts) is served from
  * this agent's own cloudlet, never forwarded again. Identity calls go to the identity front.
  */
@@ -25,15 +28,19 @@ import { renderProxyFault } from '../proxy/proxy-faults.ts'
 import { urlRewriter } from '../proxy/url-rewrite.ts'
 import type { UrlRewriter } from '../proxy/url-rewrite.ts'
 import type { ForwardSigner } from './forwarded-call.ts'
+import type { TokenSource } from './keystone-token-source.ts'
 import { VISITED_HEADER } from './forwarded-call.ts'
-import { RECENT_DECISIONS } from './proxy-call.ts'
+import { getCall, RECENT_DECISIONS } from './proxy-call.ts'
 import type { ForwardFailure, ForwardOptions, LocalOverrides, ProxiedService, ProxyCall, ProxyContext, ProxyStats } from './proxy-call.ts'
 import { CloudletSessionError } from './proxy-ports.ts'
 import type { AgentRef, CloudletSessions, Footprint, Locations, ResourceLocation, Scheduler, UserTokens } from './proxy-ports.ts'
+import { changeFlavor, FLAVORS_FOOTPRINT_KEY, listFlavors, readFlavor } from './flavors.ts'
+import { deleteKeypair, listKeypairs, showKeypair, userFootprintKey } from './keypairs.ts'
+import { materializeFor } from './materialize.ts'
 import { createServer } from './server-create.ts'
 import { listServers } from './server-list.ts'
 import { ServerLocator } from './server-locator.ts'
-import { callUpstream, isJson, MAX_JSON_BODY_BYTES, passedRequestHeaders } from './upstream-call.ts'
+import { bodyText, callUpstream, isJson, MAX_JSON_BODY_BYTES, passedRequestHeaders } from './upstream-call.ts'
 
 /** The agent's path prefix of each service; the route tables are relative to it. */
 export const SERVICE_PREFIXES: ReadonlyArray<readonly [prefix: string, service: ProxiedService]> = [
@@ -60,6 +67,8 @@ export interface ServiceProxyOptions {
   readonly logger: Logger
   readonly listTimeoutMs: number
   readonly forwardTimeoutMs: number
+  /** The own cloudlet's admin token, for copying global objects in (flavors). */
+  readonly cloudletAdmin: TokenSource
   /** The compute microversions every cloudlet honours (cluster-compute-range.ts); default: the emulator's. */
   readonly computeRange?: () => MicroversionRange
 }
@@ -160,13 +169,32 @@ export class ServiceProxy implements ProxyContext {
   async #route (call: ProxyCall): Promise<HttpResponse> {
     const { route, directive } = call
     if (directive !== null) {
+      if (directive.mode === 'placed' && route?.name === 'servers:create') {
+        // Chosen by the scheduler: the global objects the server needs are copied here first.
+        const text = call.request.body === null ? '' : new TextDecoder().decode(await readBody(call.request.body, MAX_JSON_BODY_BYTES))
+        await materializeFor(this, call, text)
+        const response = await this.serveLocally(call, { body: text })
+        if (directive.reservationId !== undefined) await this.#landed(call, response, directive.reservationId)
+        return response
+      }
       const response = await this.serveLocally(call)
       if (directive.mode === 'placed' && directive.reservationId !== undefined) await this.#landed(call, response, directive.reservationId)
       return response
     }
     if (call.service !== 'compute' || route === null) return await this.serveLocally(call)
-    if (route.name === 'servers:create') return await createServer(this, call)
-    if (route.name === 'servers:list' || route.name === 'servers:detail') return await listServers(this, call)
+    switch (route.name) {
+      case 'servers:create': return await createServer(this, call)
+      case 'servers:list': case 'servers:detail': return await listServers(this, call)
+      case 'keypairs:list': return await listKeypairs(this, call)
+      case 'keypairs:show': return await showKeypair(this, call)
+      case 'keypairs:delete': return await deleteKeypair(this, call)
+      case 'flavors:list': case 'flavors:detail': return await listFlavors(this, call)
+      case 'flavors:show': case 'flavor-access:list': case 'extra-specs:list': case 'extra-specs:show': return await readFlavor(this, call)
+      case 'flavors:update': case 'flavors:delete': case 'flavors:action': case 'extra-specs:create': case 'extra-specs:update': case 'extra-specs:delete': {
+        const text = call.request.body === null ? null : new TextDecoder().decode(await readBody(call.request.body, MAX_JSON_BODY_BYTES))
+        return await changeFlavor(this, call, text)
+      }
+    }
     const serverId = call.params.server_id
     if (route.kind === 'by-id' && serverId !== undefined) return await this.#locator.serve(call, serverId)
     return await this.serveLocally(call)
@@ -198,6 +226,22 @@ export class ServiceProxy implements ProxyContext {
     }
     this.#learn(call, response)
     return response
+  }
+
+  async asCloudletAdmin (call: ProxyCall, method: string, path: string, body: string | null): Promise<HttpResponse> {
+    const session = await this.options.sessions.session(call.auth)
+    const rewriter = this.#rewriter(call.publicBase)
+    const send = async (token: string): Promise<HttpResponse> => await callUpstream(this.options.http, {
+      method,
+      url: `${this.options.cloudletRoots[call.service]}${path}`,
+      headers: { 'x-auth-token': token, accept: 'application/json', 'openstack-api-version': 'compute 2.55', ...(body === null ? {} : { 'content-type': 'application/json' }) },
+      body: body === null ? null : session.toLocal(body)
+    }, { text: text => rewriter.rewriteText(session.toGlobal(text)) })
+    const token = await this.options.cloudletAdmin.token()
+    const response = await send(token)
+    if (response.status !== 401) return response
+    this.options.cloudletAdmin.invalidate(token)
+    return await send(await this.options.cloudletAdmin.token())
   }
 
   /** The call made at another agent, which serves it from its own cloudlet; null when that agent cannot be reached. */
@@ -234,10 +278,19 @@ export class ServiceProxy implements ProxyContext {
     }
   }
 
-  /** Remembers where the servers in a response of this agent's cloudlet are. */
+  /** Remembers where the servers in a response of this agent's cloudlet are, and who holds a user's keypairs. */
   #learn (call: ProxyCall, response: HttpResponse): void {
-    if (call.service !== 'compute' || response.status >= 300 || typeof response.body !== 'string') return
+    if (call.service !== 'compute' || response.status >= 300) return
     const routeName = call.route?.name
+    if (routeName === 'keypairs:create' || routeName === 'keypairs:delete') {
+      this.#learnKeypairs(call, routeName)
+      return
+    }
+    if (routeName === 'flavors:create') {
+      this.options.footprint.add(FLAVORS_FOOTPRINT_KEY)
+      return
+    }
+    if (typeof response.body !== 'string') return
     if (routeName !== 'servers:create' && routeName !== 'servers:show' && routeName !== 'servers:list' && routeName !== 'servers:detail') return
     // The hot path (a show of a server already recorded here) needs no parse.
     const shown = call.params.server_id
@@ -261,6 +314,19 @@ export class ServiceProxy implements ProxyContext {
       })
     }
     if (routeName === 'servers:create' && projectId !== null) this.options.footprint.add(projectId)
+  }
+
+  /** A keypair made here puts this agent in its user's footprint; the user's last one gone here takes it out. */
+  #learnKeypairs (call: ProxyCall, routeName: 'keypairs:create' | 'keypairs:delete'): void {
+    const key = userFootprintKey(call.auth.userId)
+    if (key === null || new URLSearchParams(call.search).has('user_id')) return
+    if (routeName === 'keypairs:create') {
+      this.options.footprint.add(key)
+      return
+    }
+    this.serveLocally(getCall(call, '/v2.1/os-keypairs', null), { method: 'GET' }).then(list => {
+      if (list.status === 200 && /"keypairs"\s*:\s*\[\s*\]/.test(bodyText(list))) this.options.footprint.withdraw(key)
+    }).catch((error: unknown) => { this.options.logger.warn({ err: (error as Error).message }, 'could not check the keypairs left here') })
   }
 
   async #landed (call: ProxyCall, response: HttpResponse, reservationId: string): Promise<void> {

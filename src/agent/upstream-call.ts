@@ -83,6 +83,16 @@ async function * single (text: string): HttpBodyStream {
   yield Buffer.from(text)
 }
 
+/** The compute version headers of an answer, to pass on with an answer the agent made from it. */
+export function passedVersionHeaders (response: HttpResponse): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const name of ['openstack-api-version', 'x-openstack-nova-api-version', 'vary']) {
+    const value = response.headers[name]
+    if (value !== undefined) headers[name] = value
+  }
+  return headers
+}
+
 /** Reads a JSON response body that has already been rewritten to a string. */
 export function bodyText (response: HttpResponse): string {
   if (typeof response.body === 'string') return response.body
