@@ -4,7 +4,7 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
-const pure = ['src/core/**/*.ts', 'src/protocol/**/*.ts', 'src/openstack/**/*.ts', 'src/proxy/**/*.ts', 'src/emulator/**/*.ts', 'src/idp/**/*.ts', 'src/sim/**/*.ts']
+const pure = ['src/core/**/*.ts', 'src/protocol/**/*.ts', 'src/openstack/**/*.ts', 'src/proxy/**/*.ts', 'src/emulator/**/*.ts', 'src/idp/**/*.ts', 'src/imagestore/**/*.ts', 'src/sim/**/*.ts']
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'tmp/**', 'coverage/**', '.dependency-cruiser.cjs'] },

@@ -1,15 +1,17 @@
 /**
- * The embedded default, in one process: the services node (identity provider and Cyclon
- * introducer), N emulated cloudlets of varied sizes, and N agents in front of them, on
+ * The embedded default, in one process: the services node (identity provider, image store and
+ * Cyclon introducer), N emulated cloudlets of varied sizes, and N agents in front of them, on
  * loopback. `p2pstack up` runs it; the acceptance tests run it too, and stop and restart single
  * agents in it.
  *
  * Ports are fixed from a base port so that a second run on the same data directory finds
  * everything where it was (agents remember each other by address): agent i listens on
  * base + i − 1 (agent 1 on the base port is where users start), the identity provider on base
- * + 100, the introducer on base + 101, cloudlet i on base + 200 + i. Base port 0 gives every
- * process a free port instead (tests). State: the data directory holds idp.sqlite,
- * cluster.key, cloudlet-<i>.sqlite (+ .images/) and the agents' state; without one, memory.
+ * + 100, the introducer on base + 101, the image store on base + 102, cloudlet i on base + 200
+ * + i. Base port 0 gives every process a free port instead (tests). State: the data directory
+ * holds idp.sqlite, cluster.key, images/ (the image store's blobs), cloudlet-<i>.sqlite
+ * (+ .images/) and the agents' state; without one, memory (and a temporary directory for the
+ * image store, removed on stop). Every cloudlet's Glance may web-download from the image store.
  * Each cloudlet's admin password is derived from the cluster key (HMAC), so it is stable
  * across runs and tells nothing of the key.
  *
@@ -33,6 +35,7 @@ import { startCloudletProcess } from './cloudlet-process.ts'
 import type { RunningCloudlet } from './cloudlet-process.ts'
 import { startIdpProcess } from './idp-process.ts'
 import type { RunningIdp } from './idp-process.ts'
+import { startImageStoreProcess } from './image-store-process.ts'
 import { KeystonePasswordTokenSource } from './keystone-token-source.ts'
 import { startOverlayAgent } from './overlay-agent.ts'
 import type { RunningOverlayAgent } from './overlay-agent.ts'
@@ -82,6 +85,8 @@ export interface ClusterMember {
 
 export interface RunningLocalCluster {
   readonly idp: RunningIdp
+  /** The image store of the services node (src/imagestore); agents sign their writes with the cluster key. */
+  readonly imageStore: { readonly url: string }
   readonly introducer: RunningOverlayAgent
   readonly members: readonly ClusterMember[]
   /** Agent 1's URL: where users start (auth_url is `<entryUrl>/identity`). */
@@ -125,6 +130,10 @@ export async function startLocalCluster (options: LocalClusterOptions): Promise<
     })
     stops.push(async () => { await idp.stop() })
 
+    progress('starting the image store')
+    const imageStore = await startImageStoreProcess({ host, port: port(102), dir: file('images'), clusterKey, publicUrl: null, logger })
+    stops.push(async () => { await imageStore.stop() })
+
     const cyclon: CyclonConfig = { ...SMALL_CLUSTER_CYCLON_CONFIG, shufflePeriodMs: 2_000, replyTimeoutMs: 1_000, ...options.cyclon }
     const introducerConfig = agentConfig({ id: 'introducer', host, port: port(101), clusterKey, cyclon, introducer: null, cloudlet: null, identity: null, dataDir: null, listTimeoutMs: options.listTimeoutMs })
     const introducer = await startOverlayAgent({ config: introducerConfig, logger })
@@ -141,7 +150,8 @@ export async function startLocalCluster (options: LocalClusterOptions): Promise<
         ...(options.transitionDelayMs === undefined ? {} : { transitionDelayMs: options.transitionDelayMs }),
         admin: { user: 'admin', password: createHmac('sha256', clusterKey).update(`cloudlet admin ${i}`).digest('base64url').slice(0, 24), project: 'admin' },
         hosts: { ...DEFAULT_CLOUDLET_CONFIG.hosts, count: HOST_COUNTS[(i - 1) % HOST_COUNTS.length] ?? 2 },
-        computeMaxMicroversion: options.computeMaxMicroversions?.[i - 1] ?? null
+        computeMaxMicroversion: options.computeMaxMicroversions?.[i - 1] ?? null,
+        webDownloadAllowedHosts: [new URL(imageStore.url).host]
       }
       const cloudlet = await startCloudletProcess({ host, port: port(200 + i), config, stateFile: file(`${name}.sqlite`), logger, responseDelayMs: options.cloudletDelayMs ?? 0 })
       stops.push(async () => { await cloudlet.stop() })
@@ -170,6 +180,7 @@ export async function startLocalCluster (options: LocalClusterOptions): Promise<
 
     return {
       idp,
+      imageStore: { url: imageStore.url },
       introducer,
       members,
       entryUrl: first.publicUrl,

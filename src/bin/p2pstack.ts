@@ -6,6 +6,7 @@ import { Command } from 'commander'
 import { agentCommand } from './agent-command.ts'
 import { cloudletCommand } from './cloudlet-command.ts'
 import { idpCommand } from './idp-command.ts'
+import { imagestoreCommand } from './imagestore-command.ts'
 import { simCommand } from './sim-command.ts'
 import { upCommand } from './up-command.ts'
 
@@ -19,6 +20,7 @@ program.addCommand(upCommand())
 program.addCommand(cloudletCommand())
 program.addCommand(agentCommand())
 program.addCommand(idpCommand())
+program.addCommand(imagestoreCommand())
 program.addCommand(simCommand())
 
 try {

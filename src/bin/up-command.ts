@@ -34,7 +34,7 @@ export function upCommand (): Command {
   return new Command('up')
     .description('Start p2pstack on its embedded default: an identity provider, N emulated cloudlets and their agents on loopback, as one OpenStack cloud; writes clouds.yaml entries "p2pstack" (admin) and "p2pstack-demo" (member).')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', `agent 1's port (where users start); agent i listens on port+i−1, the services on port+100 and port+101, cloudlet i on port+200+i`, port, 8000)
+    .option('--port <port>', `agent 1's port (where users start); agent i listens on port+i−1, the services on port+100 to port+102, cloudlet i on port+200+i`, port, 8000)
     .option('--cloudlets <n>', `how many cloudlets (1–${MAX_CLOUDLETS})`, cloudletCount, 4)
     .option('--data-dir <dir>', 'where the state is kept; a second run resumes from it', 'p2pstack-data')
     .option('--write-clouds-yaml <path>', 'where to write the clouds.yaml entries', 'clouds.yaml')
@@ -72,6 +72,7 @@ export function upCommand (): Command {
       say([
         '',
         `p2pstack is up: ${options.cloudlets} cloudlets behind ${options.cloudlets} agents, one cloud at ${cluster.entryUrl} (state in ${dataDir}).`,
+        `  services: identity provider ${cluster.idp.url}, image store ${cluster.imageStore.url}`,
         ...cluster.members.map(m => `  ${m.name}: agent ${m.agent?.publicUrl ?? '(stopped)'}`),
         `clouds.yaml written to ${cloudsYaml}. Use it with:`,
         '',

@@ -52,6 +52,11 @@ export class FileBlobStore implements BlobStore {
     }
   }
 
+  /** Moves a complete blob to another key (a rename: no copy), replacing what was there. */
+  async move (from: string, to: string): Promise<void> {
+    renameSync(this.#path(from), this.#path(to))
+  }
+
   async delete (key: string): Promise<void> {
     await rm(this.#path(key), { force: true })
   }
