@@ -13,6 +13,12 @@ const suites = {
   cli: ['test/cli'],
   sim: ['test/sim']
 }
+// Run only when named: large (test/large: multi-GB streams, minutes) and real (test/real: real
+// OpenStack services from Debian's packages, scripts/real-cloudlet).
+const optionalSuites = {
+  large: ['test/large'],
+  real: ['test/real']
+}
 
 function testFiles (dir) {
   let entries
@@ -26,6 +32,7 @@ function testFiles (dir) {
 
 const wanted = process.argv.slice(2)
 const names = wanted.length > 0 ? wanted : Object.keys(suites)
+Object.assign(suites, optionalSuites)
 const files = []
 for (const name of names) {
   if (suites[name] === undefined) {

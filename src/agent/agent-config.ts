@@ -123,6 +123,11 @@ const proxySchema = z.strictObject({
   publicUrl: z.url({ protocol: /^https?$/ }).optional()
 })
 
+/** The image store of the services node (issue 7): where image bytes go; writes are signed with the cluster key. */
+const imageStoreSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/ })
+})
+
 const text = z.string().max(L.textLength)
 
 const metadataSchema = z.strictObject({
@@ -159,6 +164,7 @@ const agentConfigFileSchema = z.strictObject({
   cloudlet: cloudletSchema.optional(),
   identity: identitySchema.optional(),
   proxy: proxySchema.prefault({}),
+  imageStore: imageStoreSchema.optional(),
   /** Where the agent keeps its state (locations, footprint); relative to the config file. Without it the state is in memory. */
   dataDir: z.string().min(1).optional()
 })
@@ -190,6 +196,8 @@ export interface AgentConfig {
   readonly cloudlet: CloudletConnection | null
   readonly identity: IdentityConnection | null
   readonly proxy: { readonly listTimeoutMs: number, readonly forwardTimeoutMs: number, readonly publicUrl: string | null }
+  /** The image store; null: images stay in the cloudlet they were made in. */
+  readonly imageStore: { readonly url: string } | null
   /** Absolute; null keeps the state in memory. */
   readonly dataDir: string | null
 }
@@ -308,6 +316,7 @@ export function parseAgentConfig (yamlText: string, options: { source: string, b
       }
   if (file.identity !== undefined && cloudletFile === undefined) problems.push('identity: the service proxy needs the cloudlet it fronts (cloudlet section)')
   if (file.identity !== undefined && file.security.tls !== undefined) problems.push('security.tls: the service proxy serves the OpenStack APIs on the agent\'s one listener, which mutual TLS would close to ordinary clients; use the cluster key with identity (mutual TLS for the proxy needs a separate API listener, not built yet)')
+  if (file.imageStore !== undefined && clusterKey === null) problems.push('security: uploads to the image store are signed with the cluster key; give clusterKey or clusterKeyFile')
   if (file.identity !== undefined && clusterKey === null) problems.push('security: the service proxy forwards calls between agents signed with the cluster key; give clusterKey or clusterKeyFile')
   if (problems.length > 0) fail(problems)
 
@@ -328,6 +337,7 @@ export function parseAgentConfig (yamlText: string, options: { source: string, b
     cloudlet,
     identity,
     proxy: { listTimeoutMs: file.proxy.listTimeoutMs, forwardTimeoutMs: file.proxy.forwardTimeoutMs, publicUrl: file.proxy.publicUrl === undefined ? null : stripSlash(file.proxy.publicUrl) },
+    imageStore: file.imageStore === undefined ? null : { url: stripSlash(file.imageStore.url) },
     dataDir: file.dataDir === undefined ? null : resolve(options.baseDir, file.dataDir)
   }
 }

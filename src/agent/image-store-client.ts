@@ -9,7 +9,7 @@ import { z } from 'zod'
 import { bodyStream, discardBody, httpRequest, readBody } from '../core/http.ts'
 import type { HttpBodyStream, HttpHandler, HttpResponse } from '../core/http.ts'
 import type { ByteRange, Clock, Random } from '../core/ports.ts'
-import { BLOBS_PATH } from '../imagestore/image-store.ts'
+import { BLOBS_PATH, SHA512_PATH } from '../imagestore/image-store.ts'
 import type { StoredBlob } from '../imagestore/image-store.ts'
 import { EXPECTED_HEADERS } from '../imagestore/upload-meter.ts'
 import type { ExpectedDigests } from '../imagestore/upload-meter.ts'
@@ -53,6 +53,8 @@ export interface ImageStoreClient {
   delete(sha256: string): Promise<boolean>
   /** The URL of a blob (what a cloudlet's Glance is given to fetch). */
   urlOf(sha256: string): string
+  /** The URL of the blob whose sha512 (an image's os_hash_value) is `sha512`, if the store holds it; else null. */
+  findBySha512(sha512: string): Promise<string | null>
   /** A blob's bytes (or one range of them), streaming; null if there is no such blob. Rejects with ImageStoreError for a range beyond its end (416). */
   download(sha256: string, range?: ByteRange, signal?: AbortSignal): Promise<BlobDownload | null>
 }
@@ -101,6 +103,16 @@ export function createImageStoreClient (options: ImageStoreClientOptions): Image
 
   return {
     urlOf,
+
+    findBySha512: async sha512 => {
+      if (!/^[0-9a-f]{128}$/.test(sha512)) return null
+      const url = `${base}${SHA512_PATH}/${sha512}`
+      const response = await send('HEAD', url, {}, null, undefined)
+      await discardBody(response.body)
+      if (response.status === 200) return url
+      if (response.status === 404) return null
+      throw new ImageStoreError(response.status, `the image store answered ${response.status} for HEAD ${SHA512_PATH}/…`)
+    },
 
     upload: async (body, expected = {}, signal) => {
       const url = `${base}${BLOBS_PATH}`

@@ -103,7 +103,13 @@ export async function ensureKeypair (proxy: ProxyContext, call: ProxyCall, keyNa
     withHeaders({ ...call, path: '/v2.1/os-keypairs', search: '', route: null }, { ...headers, 'content-type': 'application/json' }),
     { method: 'POST', body }
   )
-  if (created.status >= 300 && created.status !== 409) proxy.logger.warn({ status: created.status, keyName }, 'could not copy a keypair into this cloudlet')
+  if (created.status >= 300 && created.status !== 409) {
+    proxy.logger.warn({ status: created.status, keyName }, 'could not copy a keypair into this cloudlet')
+    return
+  }
+  // A holder of the user's keypairs from now on: lists and deletes reach this copy.
+  const key = userFootprintKey(call.auth.userId)
+  if (key !== null) proxy.footprint.add(key)
 }
 
 function withHeaders (call: ProxyCall, headers: Record<string, string>): ProxyCall {

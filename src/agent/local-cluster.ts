@@ -167,7 +167,8 @@ export async function startLocalCluster (options: LocalClusterOptions): Promise<
         identity: { provider: idp.url, issuer: idp.idp.issuer, credentials: { username: 'admin', password: options.adminPassword, project: 'admin' }, revocationPollMs: options.revocationPollMs ?? 5_000 },
         dataDir: options.dataDir === null ? null : join(options.dataDir, `agent-${i}`),
         metadata: { cloudlet: name, region, availabilityZone: config.availabilityZone, labels: { site: name } },
-        listTimeoutMs: options.listTimeoutMs
+        listTimeoutMs: options.listTimeoutMs,
+        imageStoreUrl: imageStore.url
       })
       const agent = await startServiceAgent({ config: agentConf, logger })
       // A restarted agent keeps its port, so peers' records of its address stay right.
@@ -218,6 +219,7 @@ function agentConfig (o: {
   dataDir: string | null
   metadata?: AgentConfig['overlay']['metadata']
   listTimeoutMs: number | undefined
+  imageStoreUrl?: string
 }): AgentConfig {
   return {
     id: o.id,
@@ -235,6 +237,7 @@ function agentConfig (o: {
     cloudlet: o.cloudlet,
     identity: o.identity,
     proxy: { listTimeoutMs: o.listTimeoutMs ?? 2_000, forwardTimeoutMs: 60_000, publicUrl: null },
+    imageStore: o.imageStoreUrl === undefined ? null : { url: o.imageStoreUrl },
     dataDir: o.dataDir
   }
 }

@@ -10,6 +10,7 @@ import type { AuthContext } from '../openstack/identity/auth-context.ts'
 import type { MicroversionRange } from '../openstack/microversion.ts'
 import type { RouteSpec } from '../openstack/route-table.ts'
 import type { ForwardDirective } from './forwarded-call.ts'
+import type { ImageStoreClient } from './image-store-client.ts'
 import type { AgentRef, Footprint, Locations, ResourceLocation, Scheduler } from './proxy-ports.ts'
 
 export type ProxiedService = 'compute' | 'image' | 'network'
@@ -60,6 +61,8 @@ export interface ProxyContext {
   readonly scheduler: Scheduler
   readonly logger: Logger
   readonly listTimeoutMs: number
+  /** The image store of the services node; null when the agent has none (images stay per cloudlet). */
+  readonly imageStore: ImageStoreClient | null
   /** The compute microversions every cloudlet honours (the range clients are told and held to). */
   computeRange(): MicroversionRange
   /**

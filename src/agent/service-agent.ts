@@ -17,10 +17,12 @@ import { COMPUTE_VERSION_RANGE } from '../openstack/compute/microversions.ts'
 import type { MicroversionRange } from '../openstack/microversion.ts'
 import { computeVersionRange, formatMicroversionRange } from '../proxy/microversion-range.ts'
 import { createHttpClient } from '../runtime/http-client.ts'
+import { CryptoRandom } from '../runtime/crypto-random.ts'
 import { ClusterKey } from '../runtime/peer-cluster-key.ts'
 import { SystemClock } from '../runtime/system-clock.ts'
 import { cloudletAdminCredentials } from './agent-config.ts'
 import { ClusterComputeRange } from './cluster-compute-range.ts'
+import { createImageStoreClient } from './image-store-client.ts'
 import type { AgentConfig } from './agent-config.ts'
 import { createForwardSigner } from './forwarded-call.ts'
 import { agentIdentityHandler } from './identity/agent-identity-handler.ts'
@@ -173,7 +175,10 @@ export async function startServiceAgent (options: ServiceAgentOptions): Promise<
       listTimeoutMs: config.proxy.listTimeoutMs,
       forwardTimeoutMs: config.proxy.forwardTimeoutMs,
       computeRange: () => computeRange.current(),
-      cloudletAdmin: admin
+      cloudletAdmin: admin,
+      imageStore: config.imageStore === null
+        ? null
+        : createImageStoreClient({ url: config.imageStore.url, agentId: config.id, key: new ClusterKey(config.security.clusterKey), http, clock, random: new CryptoRandom() })
     })
     await indexOwnCloudlet({
       http,

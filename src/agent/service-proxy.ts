@@ -35,6 +35,8 @@ import type { ForwardFailure, ForwardOptions, LocalOverrides, ProxiedService, Pr
 import { CloudletSessionError } from './proxy-ports.ts'
 import type { AgentRef, CloudletSessions, Footprint, Locations, ResourceLocation, Scheduler, UserTokens } from './proxy-ports.ts'
 import { changeFlavor, FLAVORS_FOOTPRINT_KEY, listFlavors, readFlavor } from './flavors.ts'
+import type { ImageStoreClient } from './image-store-client.ts'
+import { callImageHome, changeImage, learnImage, listImages, readImage, uploadImage } from './images.ts'
 import { deleteKeypair, listKeypairs, showKeypair, userFootprintKey } from './keypairs.ts'
 import { materializeFor } from './materialize.ts'
 import { createServer } from './server-create.ts'
@@ -67,8 +69,10 @@ export interface ServiceProxyOptions {
   readonly logger: Logger
   readonly listTimeoutMs: number
   readonly forwardTimeoutMs: number
-  /** The own cloudlet's admin token, for copying global objects in (flavors). */
+  /** The own cloudlet's admin token, for copying global objects in (flavors, images). */
   readonly cloudletAdmin: TokenSource
+  /** The image store of the services node; null: images stay in the cloudlet they were made in. */
+  readonly imageStore: ImageStoreClient | null
   /** The compute microversions every cloudlet honours (cluster-compute-range.ts); default: the emulator's. */
   readonly computeRange?: () => MicroversionRange
 }
@@ -96,6 +100,7 @@ export class ServiceProxy implements ProxyContext {
   get scheduler (): Scheduler { return this.options.scheduler }
   get logger (): Logger { return this.options.logger }
   get listTimeoutMs (): number { return this.options.listTimeoutMs }
+  get imageStore (): ImageStoreClient | null { return this.options.imageStore }
 
   computeRange (): MicroversionRange {
     return this.options.computeRange?.() ?? COMPUTE_VERSION_RANGE
@@ -181,7 +186,9 @@ export class ServiceProxy implements ProxyContext {
       if (directive.mode === 'placed' && directive.reservationId !== undefined) await this.#landed(call, response, directive.reservationId)
       return response
     }
-    if (call.service !== 'compute' || route === null) return await this.serveLocally(call)
+    if (route === null) return await this.serveLocally(call)
+    if (call.service === 'image') return await this.#routeImage(call, route.name)
+    if (call.service !== 'compute') return await this.serveLocally(call)
     switch (route.name) {
       case 'servers:create': return await createServer(this, call)
       case 'servers:list': case 'servers:detail': return await listServers(this, call)
@@ -198,6 +205,24 @@ export class ServiceProxy implements ProxyContext {
     const serverId = call.params.server_id
     if (route.kind === 'by-id' && serverId !== undefined) return await this.#locator.serve(call, serverId)
     return await this.serveLocally(call)
+  }
+
+  async #routeImage (call: ProxyCall, name: string): Promise<HttpResponse> {
+    switch (name) {
+      case 'images:list': return await listImages(this, call)
+      case 'images:show': case 'images:download': case 'members:list': case 'members:show': case 'locations:list':
+        return await readImage(this, call)
+      case 'images:update': case 'images:delete': case 'tags:add': case 'tags:delete': case 'members:create': case 'members:update':
+      case 'members:delete': case 'images:deactivate': case 'images:reactivate':
+        return await changeImage(this, call)
+      case 'images:upload': {
+        const store = this.options.imageStore
+        return store === null ? await this.serveLocally(call) : await uploadImage(this, call, store)
+      }
+      case 'images:stage': case 'images:import': case 'locations:add':
+        return await callImageHome(this, call)
+      default: return await this.serveLocally(call)
+    }
   }
 
   /** The call as this agent's own cloudlet answers it, for the caller. */
@@ -280,7 +305,12 @@ export class ServiceProxy implements ProxyContext {
 
   /** Remembers where the servers in a response of this agent's cloudlet are, and who holds a user's keypairs. */
   #learn (call: ProxyCall, response: HttpResponse): void {
-    if (call.service !== 'compute' || response.status >= 300) return
+    if (response.status >= 300) return
+    if (call.service === 'image') {
+      learnImage(this, call, response)
+      return
+    }
+    if (call.service !== 'compute') return
     const routeName = call.route?.name
     if (routeName === 'keypairs:create' || routeName === 'keypairs:delete') {
       this.#learnKeypairs(call, routeName)

@@ -137,7 +137,12 @@ describe('the image store', () => {
     assert.deepEqual(answer, { ...d, url: `${BASE}/v1/blobs/${d.sha256}` })
     assert.equal(r.headers.location, `${BASE}/v1/blobs/${d.sha256}`)
     assert.equal(r.headers.etag, `"${d.sha256}"`)
-    assert.deepEqual([...blobs.live], [blobKey(d.sha256)], 'only the blob, no temporary key left')
+    assert.deepEqual([...blobs.live], [blobKey(d.sha256), `sha512/${d.sha512}`], 'the blob and its sha512 record, no temporary key left')
+    const bySha512 = await call('GET', `/v1/sha512/${d.sha512}`, { signed: false })
+    assert.equal(bySha512.status, 200)
+    assert.deepEqual(await readBody(bySha512.body), bytes, 'the same bytes found by their sha512')
+    assert.equal((await call('HEAD', `/v1/sha512/${'0'.repeat(128)}`, { signed: false })).status, 404)
+    assert.equal((await call('GET', '/v1/sha512/not-a-hash', { signed: false })).status, 404)
     const got = await call('GET', `/v1/blobs/${d.sha256}`, { signed: false })
     assert.equal(got.status, 200)
     assert.equal(got.headers['content-length'], '10000')
@@ -167,7 +172,7 @@ describe('the image store', () => {
     const third = await call('PUT', BLOBS_PATH, { body: bytes, headers: { 'x-expected-sha256': digests(bytes).sha256 } })
     assert.equal(third.status, 201)
     assert.deepEqual(await readJson(third.body), first)
-    assert.deepEqual([...blobs.live], [blobKey(digests(bytes).sha256)])
+    assert.deepEqual([...blobs.live], [blobKey(digests(bytes).sha256), `sha512/${digests(bytes).sha512}`])
     assert.equal(blobs.written.filter(k => k === blobKey(digests(bytes).sha256)).length, 1, 'the blob was written once')
   })
 
@@ -177,7 +182,7 @@ describe('the image store', () => {
     const d = digests(bytes)
     const r = await call('PUT', BLOBS_PATH, { body: chunked(bytes, 512), headers: { 'x-expected-sha256': d.sha256.toUpperCase(), 'x-expected-md5': d.md5, 'x-expected-sha512': d.sha512, 'x-expected-size': '3000' } })
     assert.equal(r.status, 201)
-    assert.deepEqual(blobs.written, [blobKey(d.sha256)])
+    assert.deepEqual(blobs.written, [blobKey(d.sha256), `sha512/${d.sha512}`])
   })
 
   it('moves a complete upload with the BlobStore\'s move when it has one, else copies it', async () => {
@@ -186,7 +191,7 @@ describe('the image store', () => {
     const bytes = bytesOf(2000)
     assert.equal((await call('PUT', BLOBS_PATH, { body: bytes })).status, 201)
     assert.equal(moving.moves, 1)
-    assert.deepEqual([...moving.live], [blobKey(digests(bytes).sha256)])
+    assert.deepEqual([...moving.live], [blobKey(digests(bytes).sha256), `sha512/${digests(bytes).sha512}`])
     assert.deepEqual(moving.inner.size(blobKey(digests(bytes).sha256)), 2000)
   })
 

@@ -31,6 +31,7 @@ export const DEFAULT_MAX_BLOB_BYTES = 1024 ** 4
 export const BLOBS_PATH = '/v1/blobs'
 
 const SHA256_HEX = /^[0-9a-f]{64}$/
+const SHA512_HEX = /^[0-9a-f]{128}$/
 const BLOB_PATH = /^\/v1\/blobs\/([^/]*)$/
 
 /**
@@ -67,6 +68,17 @@ export interface StoredBlob extends BlobDigests {
 /** The BlobStore key of the blob whose sha256 is `sha256`. */
 export function blobKey (sha256: string): string {
   return `blobs/${sha256}`
+}
+
+/**
+ * Blobs are also found by their sha512 — the `os_hash_value` every Glance image view carries —
+ * so that an agent copying an image into another cloudlet finds its bytes from the image alone:
+ * GET|HEAD /v1/sha512/{hex} serves the same bytes. The BlobStore holds, per sha512, the sha256.
+ */
+export const SHA512_PATH = '/v1/sha512'
+
+function sha512Key (sha512: string): string {
+  return `sha512/${sha512}`
 }
 
 export function createImageStore (deps: ImageStoreDeps, settings: ImageStoreSettings): HttpHandler {
@@ -106,6 +118,7 @@ export function createImageStore (deps: ImageStoreDeps, settings: ImageStoreSett
     const digests = meter.digests
     if (digests === null) throw new Error('the upload stream ended without its digests')
     if (temporary !== null) await settle(temporary, blobKey(digests.sha256))
+    if (blobs.size(sha512Key(digests.sha512)) === null) await blobs.write(sha512Key(digests.sha512), single(new TextEncoder().encode(digests.sha256)))
     const stored: StoredBlob = { ...digests, url: `${baseOf(request)}${BLOBS_PATH}/${digests.sha256}` }
     logger.info({ agent, sha256: digests.sha256, size: digests.size }, 'image store holds a blob')
     return jsonResponse(201, stored, { location: stored.url, etag: etagOf(digests.sha256) })
@@ -160,6 +173,16 @@ export function createImageStore (deps: ImageStoreDeps, settings: ImageStoreSett
     return emptyResponse(204)
   }
 
+  /** The sha256 of the blob with this sha512, from the small record kept beside it. */
+  const sha256Of = async (sha512: string): Promise<string | null> => {
+    const record = blobs.read(sha512Key(sha512))
+    if (record === null) return null
+    const parts: Uint8Array[] = []
+    for await (const chunk of record) parts.push(chunk)
+    const text = new TextDecoder().decode(concat(parts)).trim()
+    return SHA256_HEX.test(text) && blobs.size(blobKey(text)) !== null ? text : null
+  }
+
   const route = async (request: HttpRequest): Promise<HttpResponse> => {
     const path = request.url.pathname
     const method = request.method
@@ -170,6 +193,13 @@ export function createImageStore (deps: ImageStoreDeps, settings: ImageStoreSett
     if (path === BLOBS_PATH || path === `${BLOBS_PATH}/`) {
       if (method !== 'PUT' && method !== 'POST') return refuse(request, 405, `${method} is not allowed on ${path}; upload with PUT or POST.`, { headers: { allow: 'PUT, POST' } })
       return await upload(request)
+    }
+    const bySha512 = path.startsWith(`${SHA512_PATH}/`) ? path.slice(SHA512_PATH.length + 1) : null
+    if (bySha512 !== null) {
+      if (method !== 'GET' && method !== 'HEAD') return refuse(request, 405, `${method} is not allowed on ${path}.`, { headers: { allow: 'GET, HEAD' } })
+      const sha256 = SHA512_HEX.test(bySha512) ? await sha256Of(bySha512) : null
+      if (sha256 === null) return refuse(request, 404, `There is no blob with sha512 ${JSON.stringify(bySha512.slice(0, 140))} in the image store.`)
+      return read(request, sha256)
     }
     const match = BLOB_PATH.exec(path)
     if (match === null) return refuse(request, 404, `There is nothing at ${path}.`)
@@ -225,4 +255,18 @@ function noneMatch (header: string | undefined, sha256: string): boolean {
 
 async function drain (stream: AsyncIterable<Uint8Array>): Promise<void> {
   for await (const _chunk of stream) { /* measured and checked by the meter */ }
+}
+
+async function * single (bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  yield bytes
+}
+
+function concat (parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.byteLength
+  }
+  return out
 }

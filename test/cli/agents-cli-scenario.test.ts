@@ -12,17 +12,15 @@
  *   servers answer 503 in Nova's envelope; restarted: everything is back.
  */
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { promisify } from 'node:util'
 import { startLocalCluster } from '../../src/agent/local-cluster.ts'
 import type { RunningLocalCluster } from '../../src/agent/local-cluster.ts'
 import { silentLogger } from '../../src/core/ports.ts'
+import { openstackCli } from '../fixtures/openstack-cli.ts'
 
-const run = promisify(execFile)
 const SERVERS = 24
 
 interface ServerRow { ID: string, Name: string, Status: string }
@@ -39,33 +37,8 @@ describe('the openstack CLI through 4 agents over 4 cloudlets', { timeout: 900_0
   }
 
   /** Runs `openstack <args>` as the admin, logged in at agent `via`; stdout, or a rejection with stderr. */
-  const openstack = async (via: number, args: readonly string[], env: Record<string, string> = {}): Promise<string> => {
-    try {
-      const { stdout } = await run('/usr/bin/openstack', [...args], {
-        cwd: dir,
-        timeout: 120_000,
-        maxBuffer: 16 * 1024 * 1024,
-        env: {
-          PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-          HOME: dir,
-          OS_AUTH_URL: `${agentUrl(via)}/identity`,
-          OS_USERNAME: 'admin',
-          OS_PASSWORD: 'secret',
-          OS_PROJECT_NAME: 'admin',
-          OS_USER_DOMAIN_NAME: 'Default',
-          OS_PROJECT_DOMAIN_NAME: 'Default',
-          OS_REGION_NAME: cluster.region,
-          OS_IDENTITY_API_VERSION: '3',
-          OS_INTERFACE: 'public',
-          ...env
-        }
-      })
-      return stdout
-    } catch (error) {
-      const e = error as { stderr?: string, message: string }
-      throw new Error(`openstack ${args.join(' ')} (via agent ${via}) failed: ${e.message}\n${e.stderr ?? ''}`, { cause: error })
-    }
-  }
+  const openstack = async (via: number, args: readonly string[], env: Record<string, string> = {}): Promise<string> =>
+    await openstackCli(dir, 120_000).text({ authUrl: `${agentUrl(via)}/identity`, user: 'admin', password: 'secret', project: 'admin', region: cluster.region }, args, env)
   const json = async <T>(via: number, args: readonly string[], env?: Record<string, string>): Promise<T> => JSON.parse(await openstack(via, [...args, '-f', 'json'], env)) as T
 
   /** Which agent's cloudlet holds each server, asked of each cloudlet directly as its admin. */

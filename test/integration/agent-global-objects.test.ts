@@ -12,17 +12,9 @@ import { DEFAULT_IMAGE, startLocalCluster } from '../../src/agent/local-cluster.
 import type { RunningLocalCluster } from '../../src/agent/local-cluster.ts'
 import { silentLogger } from '../../src/core/ports.ts'
 import { loginAt } from '../fixtures/agent-login.ts'
+import { callAgent } from '../fixtures/agent-call.ts'
+import type { Answer } from '../fixtures/agent-call.ts'
 import type { Login } from '../fixtures/agent-login.ts'
-
-interface Answer { status: number, text: string, json: any }
-
-function parseOrNull (text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return null
-  }
-}
 
 describe('keypairs and flavors across cloudlets', { timeout: 180_000 }, () => {
   let cluster: RunningLocalCluster
@@ -30,15 +22,8 @@ describe('keypairs and flavors across cloudlets', { timeout: 180_000 }, () => {
   let admin: Login
   let demo: Login
 
-  const call = async (who: Login, via: number, method: string, path: string, body?: unknown): Promise<Answer> => {
-    const response = await fetch(`${urls[via] as string}/compute/v2.1${path}`, {
-      method,
-      headers: { 'x-auth-token': who.token, 'content-type': 'application/json', 'openstack-api-version': 'compute 2.61' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) })
-    })
-    const text = await response.text()
-    return { status: response.status, text, json: parseOrNull(text) }
-  }
+  const call = async (who: Login, via: number, method: string, path: string, body?: unknown): Promise<Answer> =>
+    await callAgent(urls[via] as string, who, method, `/compute/v2.1${path}`, { body, headers: { 'openstack-api-version': 'compute 2.61' } })
   const cloudletState = (i: number) => {
     const member = cluster.members[i]
     assert.ok(member !== undefined)

@@ -12,17 +12,9 @@ import { startLocalCluster } from '../../src/agent/local-cluster.ts'
 import type { RunningLocalCluster } from '../../src/agent/local-cluster.ts'
 import { silentLogger } from '../../src/core/ports.ts'
 import { loginAt } from '../fixtures/agent-login.ts'
+import { callAgent } from '../fixtures/agent-call.ts'
+import type { Answer } from '../fixtures/agent-call.ts'
 import type { Login } from '../fixtures/agent-login.ts'
-
-interface Answer { status: number, text: string, json: any }
-
-function parseOrNull (text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return null
-  }
-}
 
 describe('tenant isolation of images, networks, keypairs and quotas through the agents', { timeout: 180_000 }, () => {
   let cluster: RunningLocalCluster
@@ -30,15 +22,8 @@ describe('tenant isolation of images, networks, keypairs and quotas through the 
   let admin: Login
   let demo: Login
 
-  const call = async (who: Login, via: number, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Answer> => {
-    const response = await fetch(`${urls[via] as string}${path}`, {
-      method,
-      headers: { 'x-auth-token': who.token, 'content-type': contentType, 'openstack-api-version': 'compute 2.79' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) })
-    })
-    const text = await response.text()
-    return { status: response.status, text, json: parseOrNull(text) }
-  }
+  const call = async (who: Login, via: number, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Answer> =>
+    await callAgent(urls[via] as string, who, method, path, { body, headers: { 'content-type': contentType, 'openstack-api-version': 'compute 2.79' } })
 
   before(async () => {
     cluster = await startLocalCluster({ host: '127.0.0.1', basePort: 0, cloudlets: 2, dataDir: null, adminPassword: 'secret', demoPassword: 'demo-secret', logger: silentLogger, transitionDelayMs: 50, cyclon: { shufflePeriodMs: 300, replyTimeoutMs: 250 } })

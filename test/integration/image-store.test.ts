@@ -159,13 +159,13 @@ describe('p2pstack imagestore, a child process on a directory', { timeout: 600_0
     t.diagnostic(`store RSS ${(before.rss / 1e6).toFixed(1)} MB before, peak ${(afterAll.peak / 1e6).toFixed(1)} MB: growth ${(growth / 1e6).toFixed(1)} MB; test process RSS growth ${((process.memoryUsage().rss - testRssBefore) / 1e6).toFixed(1)} MB`)
     t.diagnostic(`upload ${(BIG_MIB / (uploadMs / 1000)).toFixed(0)} MiB/s (${(uploadMs / 1000).toFixed(1)} s), download ${(BIG_MIB / (downloadMs / 1000)).toFixed(0)} MiB/s`)
     assert.ok(growth < RSS_GROWTH_BOUND_BYTES, `the store's RSS grew by ${growth} bytes`)
-    assert.equal(readdirSync(blobs).length, 1, `one file, no temporary left: ${readdirSync(blobs).join(', ')}`)
+    assert.equal(readdirSync(blobs).length, 2, `the blob and its sha512 record, no temporary left: ${readdirSync(blobs).join(', ')}`)
 
     // The same bytes again, announced by sha256: one copy, the same answer.
     const again = await client.upload(generated(base, 4, []), {})
     const four = await client.upload(generated(base, 4, []), { sha256: again.sha256 })
     assert.deepEqual(four, again)
-    assert.equal(readdirSync(blobs).length, 2)
+    assert.equal(readdirSync(blobs).length, 4, 'two blobs, each with its sha512 record')
     assert.equal(await client.delete(again.sha256), true)
   })
 

@@ -28,6 +28,7 @@ import { DEFAULT_FOOTPRINT_CONFIG, footprintConfigProblems } from './footprint-c
 import { Footprint } from './footprint.ts'
 import type { FootprintAgent, FootprintEntry, FootprintSnapshot, FootprintWatermark } from './footprint.ts'
 import type { FootprintClaim, FootprintDelta, FootprintDigest, FootprintMessage, FootprintPush } from './messages.ts'
+import { randomPeers } from './random-peers.ts'
 
 export interface FootprintPorts {
   readonly clock: Clock
@@ -376,15 +377,7 @@ export class FootprintNode {
 
   /** Up to `count` distinct random peers of the view, not this agent nor `except`. */
   #pickPeers (count: number, except: string | null): PeerAddress[] {
-    const candidates = this.#ports.view().filter(p => p.id !== this.#self.id && p.id !== except)
-    const picked: PeerAddress[] = []
-    for (let i = 0; i < candidates.length && picked.length < count; i++) {
-      const j = i + this.#ports.random.int(candidates.length - i)
-      const chosen = candidates[j] as PeerAddress
-      candidates[j] = candidates[i] as PeerAddress
-      picked.push(chosen)
-    }
-    return picked
+    return randomPeers(this.#ports.view(), this.#ports.random, count, this.#self.id, except)
   }
 }
 

@@ -19,6 +19,7 @@
  */
 import { assert } from '../../core/assert.ts'
 import type { Clock, PeerAddress, Random, Transport } from '../../core/ports.ts'
+import { randomPeers } from './random-peers.ts'
 import type { RevocationDigest, RevocationMessage, RevocationPush } from './revocation-messages.ts'
 import { namesSomething, revocationHashes, revocationKey } from './revocations.ts'
 import type { RevocationEventRecord } from './revocations.ts'
@@ -243,17 +244,8 @@ export class RevocationGossipNode {
     this.#ports.transport.send(peer, { kind: 'RevocationDigest', count: this.#events.size, checksum: [this.#sumA, this.#sumB], wantsReply })
   }
 
-  /** Up to `count` distinct random peers of the view, not this agent nor `except`. */
   #pickPeers (count: number, except: string | null): PeerAddress[] {
-    const candidates = this.#ports.view().filter(p => p.id !== this.#selfId && p.id !== except)
-    const picked: PeerAddress[] = []
-    for (let i = 0; i < candidates.length && picked.length < count; i++) {
-      const j = i + this.#ports.random.int(candidates.length - i)
-      const chosen = candidates[j] as PeerAddress
-      candidates[j] = candidates[i] as PeerAddress
-      picked.push(chosen)
-    }
-    return picked
+    return randomPeers(this.#ports.view(), this.#ports.random, count, this.#selfId, except)
   }
 }
 
