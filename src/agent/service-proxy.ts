@@ -7,11 +7,11 @@
  * - a call by server id goes to the agent whose cloudlet holds the server (server-locator.ts);
  * - a server list fans out to the agents of the project's footprint, and is merged, sorted and
  *   re-paginated (server-list.ts);
- * - keypairs and flavors are one cloud's worth (keypairs.ts, flavors.ts): lists gather the
- *   copies' holders, changes reach every copy, and a server create copies what it needs into
- *   the chosen cloudlet first (materialize.ts);
- * - anything else is served by this agent's own cloudlet (images and networks are per cloudlet
- *   until the rest of the global-objects issue).
+ * - keypairs, flavors and images are one cloud's worth (keypairs.ts, flavors.ts, images.ts):
+ *   lists gather the copies' holders, changes reach every copy, image bytes go through the image
+ *   store, and a server create copies what it needs into the chosen cloudlet first (materialize.ts);
+ * - anything else is served by this agent's own cloudlet (networks, subnets, ports and security
+ *   groups are per cloudlet until the rest of the global-objects issue).
  * A call another agent forwarded with a signed directive (forwarded-call.ts) is served from
  * this agent's own cloudlet, never forwarded again. Identity calls go to the identity front.
  */
