@@ -4,7 +4,8 @@
  * the bytes to the image store and its Glance imports them; through agent 2 the image is listed
  * once, shown, and its data read back byte for byte (ranges too); servers booted with it on both
  * cloudlets find it copied into the second cloudlet's Glance with the same id and checksum, only
- * then; an update and a delete reach every copy.
+ * then; a server snapshot boots on the other cloudlet (exported to the image store on the way);
+ * an update and a delete reach every copy.
  */
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
@@ -111,6 +112,39 @@ describe('images across cloudlets through the image store', { timeout: 240_000 }
     }
     const listed = await call(0, 'GET', '/image/v2/images')
     assert.equal(listed.json.images.filter((i: { id: string }) => i.id === imageId).length, 1, 'still listed once')
+  })
+
+  it('boots a server snapshot on the other cloudlet: its bytes are exported to the image store first', async () => {
+    const onFirst = [...cluster.members[0]?.cloudlet.cloudlet.compute.state.servers.values() ?? []].find(s => s.deletedAtMs === null)
+    assert.ok(onFirst !== undefined, 'a server on cloudlet 1')
+    let server = (await call(0, 'GET', `/compute/v2.1/servers/${onFirst.id}`)).json.server
+    for (let i = 0; i < 100 && server.status !== 'ACTIVE'; i++) {
+      await new Promise(resolve => setTimeout(resolve, 100))
+      server = (await call(0, 'GET', `/compute/v2.1/servers/${onFirst.id}`)).json.server
+    }
+    const snapshot = await call(1, 'POST', `/compute/v2.1/servers/${onFirst.id}/action`, { createImage: { name: 'snap-1' } }, { 'openstack-api-version': 'compute 2.45' })
+    assert.equal(snapshot.status, 202, snapshot.text)
+    const snapshotId = snapshot.json.image_id as string
+    let shown = await call(0, 'GET', `/image/v2/images/${snapshotId}`)
+    for (let i = 0; i < 100 && shown.json?.status !== 'active'; i++) {
+      await new Promise(resolve => setTimeout(resolve, 100))
+      shown = await call(0, 'GET', `/image/v2/images/${snapshotId}`)
+    }
+    assert.equal(shown.json.status, 'active', shown.text)
+    assert.equal(await inCloudlet(1, snapshotId), null, 'the snapshot is only in cloudlet 1')
+    const agents = new Set<string>()
+    for (let i = 0; i < 12 && !agents.has('agent-2'); i++) {
+      const created = await call(0, 'POST', '/compute/v2.1/servers', { server: { name: `from-snap-${i}`, flavorRef: '1', imageRef: snapshotId, networks: 'none' } }, { 'openstack-api-version': 'compute 2.37' })
+      assert.equal(created.status, 202, created.text)
+      const location = cluster.members[0]?.agent?.proxy.locations.get(created.json.server.id)
+      if (location !== null && location !== undefined) agents.add(location.agent.id)
+    }
+    assert.ok(agents.has('agent-2'), 'a server from the snapshot on cloudlet 2')
+    const copy = await inCloudlet(1, snapshotId)
+    assert.ok(copy !== null)
+    assert.deepEqual([copy.status, copy.checksum], ['active', shown.json.checksum])
+    const exported = await fetch(`${cluster.imageStore.url}/v1/sha512/${shown.json.os_hash_value as string}`, { method: 'HEAD' })
+    assert.equal(exported.status, 200, 'the snapshot\'s bytes are in the image store')
   })
 
   it('makes an update and a delete on every copy', async () => {
