@@ -45,5 +45,7 @@ if (files.length === 0) {
   console.error('no test files found')
   process.exit(1)
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files.sort()], { stdio: 'inherit' })
+// The real cloudlets' tests share cloudlet 0: one file at a time whatever the number of cores.
+const serial = names.includes('real') ? ['--test-concurrency=1'] : []
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...serial, '--test-reporter=spec', ...files.sort()], { stdio: 'inherit' })
 process.exit(result.status ?? 1)

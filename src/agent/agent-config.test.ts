@@ -53,6 +53,16 @@ describe('parseAgentConfig', () => {
     assert.deepEqual(config.proxy, { listTimeoutMs: 1500, forwardTimeoutMs: 60_000, publicUrl: null })
     assert.equal(config.dataDir, '/etc/p2pstack/state')
     assert.equal(config.cloudlet?.password, 'pw')
+    assert.equal(config.cloudlet?.federation, 'bearer', 'the default federation')
+  })
+
+  it('takes cloudlet.federation bearer or trusted-headers, and refuses anything else with the choices', () => {
+    const withFederation = (value: string): string => `id: a\nlisten: { port: 1 }\nsecurity: { clusterKey: "${KEY}" }\ncloudlet: { authUrl: "http://127.0.0.1:1/v3", password: p, federation: ${value} }`
+    assert.equal(parse(withFederation('trusted-headers'), '/etc').cloudlet?.federation, 'trusted-headers')
+    assert.equal(parse(withFederation('bearer'), '/etc').cloudlet?.federation, 'bearer')
+    const message = refusal(withFederation('headers'))
+    assert.match(message, /cloudlet\.federation: must be one of bearer, trusted-headers \(got "headers"\)/)
+    assert.match(message, /trusted-headers when only this agent can reach Keystone/)
   })
 
   it('takes a preset and overrides, contacts, metadata and transport limits', () => {

@@ -18,6 +18,8 @@ import { CLUSTER_KEY_MIN_LENGTH } from '../runtime/peer-cluster-key.ts'
 import { peerAddressSchema, peerIdSchema } from '../runtime/peer-envelope.ts'
 import { DEFAULT_MAX_PEER_BODY_BYTES, DEFAULT_TIMESTAMP_WINDOW_MS } from '../runtime/peer-message-handler.ts'
 import type { PeerTlsMaterial } from '../runtime/peer-tls-server.ts'
+import { CLOUDLET_FEDERATION_MODES } from './identity/trusted-claim-headers.ts'
+import type { CloudletFederationMode } from './identity/trusted-claim-headers.ts'
 import { OVERLAY_MESSAGE_LIMITS } from './overlay-message-schema.ts'
 
 const L = OVERLAY_MESSAGE_LIMITS
@@ -94,7 +96,14 @@ const cloudletSchema = z.strictObject({
   userDomain: z.string().min(1).default('Default'),
   projectDomain: z.string().min(1).default('Default'),
   region: z.string().min(1).optional(),
-  loadRefreshMs: positiveMs.default(2_000)
+  loadRefreshMs: positiveMs.default(2_000),
+  /**
+   * How the agent logs users in to the cloudlet's Keystone (docs/IDENTITY.md): `bearer` (the
+   * user's JWT as OIDC bearer token, verified in front of Keystone, e.g. by mod_auth_openidc) or
+   * `trusted-headers` (the agent passes the claims it verified as OIDC-* headers; only while
+   * nothing but the agent can reach that Keystone).
+   */
+  federation: z.enum(CLOUDLET_FEDERATION_MODES, { error: issue => `must be one of ${CLOUDLET_FEDERATION_MODES.join(', ')} (got ${JSON.stringify(issue.input)}): bearer when something in front of Keystone verifies the bearer token (mod_auth_openidc), trusted-headers when only this agent can reach Keystone` }).default('bearer')
 }).refine(c => (c.password === undefined) !== (c.passwordFile === undefined), 'give password or passwordFile (one of them)')
 
 /**
@@ -225,6 +234,8 @@ export interface CloudletConnection {
   readonly projectDomain: string
   readonly region: string | null
   readonly loadRefreshMs: number
+  /** How users are logged in to the cloudlet's Keystone; absent: `bearer`. */
+  readonly federation?: CloudletFederationMode
 }
 
 export class AgentConfigError extends Error {
@@ -301,7 +312,8 @@ export function parseAgentConfig (yamlText: string, options: { source: string, b
         userDomain: cloudletFile.userDomain,
         projectDomain: cloudletFile.projectDomain,
         region: cloudletFile.region ?? null,
-        loadRefreshMs: cloudletFile.loadRefreshMs
+        loadRefreshMs: cloudletFile.loadRefreshMs,
+        federation: cloudletFile.federation
       }
   const identityFile = file.identity
   const identity: IdentityConnection | null = identityFile === undefined

@@ -114,29 +114,15 @@ export async function startLocalCluster (options: LocalClusterOptions): Promise<
   }
   try {
     progress('starting the identity provider')
-    const idp = await startIdpProcess({
-      host,
-      port: port(100),
-      publicUrl: null,
-      stateFile: file('idp.sqlite'),
-      logger,
-      settings: {
-        region,
-        tokenTtlMs: 3_600_000,
-        keyRotationPeriodMs: 7 * 24 * 3_600_000,
-        lockout: { failureAttempts: 6, durationMs: 60_000 },
-        bootstrap: { adminUser: 'admin', adminPassword: options.adminPassword, adminProject: 'admin', region, demo: options.demoPassword === null ? null : { user: 'demo', password: options.demoPassword, project: 'demo' } }
-      }
-    })
+    const idp = await startLocalIdp({ host, port: port(100), stateFile: file('idp.sqlite'), logger, region, adminPassword: options.adminPassword, demoPassword: options.demoPassword })
     stops.push(async () => { await idp.stop() })
 
     progress('starting the image store')
     const imageStore = await startImageStoreProcess({ host, port: port(102), dir: file('images'), clusterKey, publicUrl: null, logger })
     stops.push(async () => { await imageStore.stop() })
 
-    const cyclon: CyclonConfig = { ...SMALL_CLUSTER_CYCLON_CONFIG, shufflePeriodMs: 2_000, replyTimeoutMs: 1_000, ...options.cyclon }
-    const introducerConfig = agentConfig({ id: 'introducer', host, port: port(101), clusterKey, cyclon, introducer: null, cloudlet: null, identity: null, dataDir: null, listTimeoutMs: options.listTimeoutMs })
-    const introducer = await startOverlayAgent({ config: introducerConfig, logger })
+    const cyclon = localCyclonConfig(options.cyclon)
+    const introducer = await startIntroducer({ host, port: port(101), clusterKey, cyclon, logger, listTimeoutMs: options.listTimeoutMs })
     stops.push(async () => { await introducer.stop() })
 
     const members: ClusterMember[] = []
@@ -156,7 +142,7 @@ export async function startLocalCluster (options: LocalClusterOptions): Promise<
       const cloudlet = await startCloudletProcess({ host, port: port(200 + i), config, stateFile: file(`${name}.sqlite`), logger, responseDelayMs: options.cloudletDelayMs ?? 0 })
       stops.push(async () => { await cloudlet.stop() })
       await seedImage(cloudlet.url, config)
-      const agentConf = agentConfig({
+      const agentConf = localAgentConfig({
         id: `agent-${i}`,
         host,
         port: port(i - 1),
@@ -164,7 +150,7 @@ export async function startLocalCluster (options: LocalClusterOptions): Promise<
         cyclon,
         introducer: { id: introducer.id, address: introducer.address },
         cloudlet: { authUrl: `${cloudlet.url}/identity`, username: 'admin', password: config.admin.password, project: 'admin', userDomain: 'Default', projectDomain: 'Default', region, loadRefreshMs: 2_000 },
-        identity: { provider: idp.url, issuer: idp.idp.issuer, credentials: { username: 'admin', password: options.adminPassword, project: 'admin' }, revocationPollMs: options.revocationPollMs ?? 5_000 },
+        identity: localIdentityConnection(idp, options.adminPassword, options.revocationPollMs),
         dataDir: options.dataDir === null ? null : join(options.dataDir, `agent-${i}`),
         metadata: { cloudlet: name, region, availabilityZone: config.availabilityZone, labels: { site: name } },
         listTimeoutMs: options.listTimeoutMs,
@@ -186,7 +172,7 @@ export async function startLocalCluster (options: LocalClusterOptions): Promise<
       members,
       entryUrl: first.publicUrl,
       region,
-      converged: async timeoutMs => { await converged(introducer, members, cyclon.cacheSize, timeoutMs, progress) },
+      converged: async timeoutMs => { await overlayConverged(introducer, () => members.flatMap(m => m.agent === null ? [] : [m.agent.overlay]), cyclon.cacheSize, timeoutMs, progress) },
       stopAgent: async index => {
         const member = members[index - 1]
         if (member === undefined) throw new Error(`no agent ${index}`)
@@ -207,7 +193,42 @@ export async function startLocalCluster (options: LocalClusterOptions): Promise<
   }
 }
 
-function agentConfig (o: {
+/** The identity provider of the embedded default: admin user and project "admin", optionally the member user "demo" in project "demo". */
+export async function startLocalIdp (o: { host: string, port: number, stateFile: string | null, logger: Logger, region: string, adminPassword: string, demoPassword: string | null }): Promise<RunningIdp> {
+  return await startIdpProcess({
+    host: o.host,
+    port: o.port,
+    publicUrl: null,
+    stateFile: o.stateFile,
+    logger: o.logger,
+    settings: {
+      region: o.region,
+      tokenTtlMs: 3_600_000,
+      keyRotationPeriodMs: 7 * 24 * 3_600_000,
+      lockout: { failureAttempts: 6, durationMs: 60_000 },
+      bootstrap: { adminUser: 'admin', adminPassword: o.adminPassword, adminProject: 'admin', region: o.region, demo: o.demoPassword === null ? null : { user: 'demo', password: o.demoPassword, project: 'demo' } }
+    }
+  })
+}
+
+/** The embedded default's Cyclon parameters: the small-cluster preset with 2 s cycles, and overrides. */
+export function localCyclonConfig (overrides: Partial<CyclonConfig> = {}): CyclonConfig {
+  return { ...SMALL_CLUSTER_CYCLON_CONFIG, shufflePeriodMs: 2_000, replyTimeoutMs: 1_000, ...overrides }
+}
+
+/** The Cyclon introducer of the services node: an overlay agent without a cloudlet. */
+export async function startIntroducer (o: { host: string, port: number, clusterKey: string, cyclon: CyclonConfig, logger: Logger, listTimeoutMs?: number | undefined }): Promise<RunningOverlayAgent> {
+  const config = localAgentConfig({ id: 'introducer', host: o.host, port: o.port, clusterKey: o.clusterKey, cyclon: o.cyclon, introducer: null, cloudlet: null, identity: null, dataDir: null, listTimeoutMs: o.listTimeoutMs })
+  return await startOverlayAgent({ config, logger: o.logger })
+}
+
+/** An agent's identity section for the embedded default's provider, with its admin as the revocation reader. */
+export function localIdentityConnection (idp: RunningIdp, adminPassword: string, revocationPollMs?: number): NonNullable<AgentConfig['identity']> {
+  return { provider: idp.url, issuer: idp.idp.issuer, credentials: { username: 'admin', password: adminPassword, project: 'admin' }, revocationPollMs: revocationPollMs ?? 5_000 }
+}
+
+/** The config of an agent of the embedded default (loopback, cluster key, the introducer as the only contact). */
+export function localAgentConfig (o: {
   id: string
   host: string
   port: number
@@ -242,7 +263,8 @@ function agentConfig (o: {
   }
 }
 
-function readOrMakeClusterKey (path: string | null): string {
+/** The cluster key in `path` (made and written there if missing); a fresh one when path is null. */
+export function readOrMakeClusterKey (path: string | null): string {
   if (path !== null && existsSync(path)) return readFileSync(path, 'utf8').trim()
   const key = randomBytes(32).toString('base64url')
   if (path !== null) writeFileSync(path, `${key}\n`, { mode: 0o600 })
@@ -271,11 +293,12 @@ async function seedImage (cloudletUrl: string, config: CloudletConfig): Promise<
   }
 }
 
-async function converged (introducer: RunningOverlayAgent, members: readonly ClusterMember[], cacheSize: number, timeoutMs: number, progress: (text: string) => void): Promise<void> {
+/** Resolves once every agent's cache is as full as the cluster allows and every agent is in some cache; rejects after `timeoutMs`. */
+export async function overlayConverged (introducer: RunningOverlayAgent, running: () => readonly RunningOverlayAgent[], cacheSize: number, timeoutMs: number, progress: (text: string) => void = () => {}): Promise<void> {
   const started = performance.now()
   let last = ''
   for (;;) {
-    const agents = [introducer, ...members.flatMap(m => m.agent === null ? [] : [m.agent.overlay])]
+    const agents = [introducer, ...running()]
     const wanted = Math.min(cacheSize, agents.length - 1)
     const referenced = new Set(agents.flatMap(a => a.node.view().map(e => String(e.id))))
     const full = agents.filter(a => a.node.view().length >= wanted).length

@@ -100,7 +100,8 @@ export async function startServiceAgent (options: ServiceAgentOptions): Promise<
       closers.unshift(() => { feed.stop() })
     }
     const verifier = new UserTokenVerifier({ clock, outbound: http, logger, issuer: identity.issuer, revocations: revoked })
-    const sessions = new CloudletSessions({ http, keystoneUrl, clock, logger, translator })
+    const federation = cloudlet.federation === 'trusted-headers' ? { mode: 'trusted-headers' as const, issuer: identity.issuer } : { mode: 'bearer' as const }
+    const sessions = new CloudletSessions({ http, keystoneUrl, clock, logger, translator, federation })
 
     const state = new LocationStore(config.dataDir === null ? ':memory:' : stateFile(config.dataDir, config.id))
     closers.push(() => { state.close() })

@@ -3,6 +3,7 @@
  * region RegionOne, availability zone nova, Nova's default allocation ratios and reserved
  * host memory, one-hour tokens.
  */
+import type { FederationFrontEnd } from './identity/federation-auth.ts'
 
 export interface HostCapacity {
   readonly count: number
@@ -33,6 +34,12 @@ export interface CloudletConfig {
   readonly defaultFlavors: boolean
   /** The highest compute microversion served (an older Nova's); null: the emulator's highest. */
   readonly computeMaxMicroversion: string | null
+  /**
+   * What checks federated logins in front of Keystone: `oidc-bearer` (mod_auth_openidc, the
+   * default) or `trusted-headers` (nothing, as a real Keystone under uwsgi: OIDC-* headers are
+   * the assertion). See identity/federation-auth.ts.
+   */
+  readonly federationFrontEnd?: FederationFrontEnd
 }
 
 export const DEFAULT_CLOUDLET_CONFIG: CloudletConfig = {

@@ -50,7 +50,7 @@ export interface EmulatedCloudlet {
 export function createEmulatedCloudlet (ports: EmulatorPorts, config: CloudletConfig): EmulatedCloudlet {
   const identity = createEmulatedIdentity(
     { clock: ports.clock, random: ports.random.fork('identity'), hashing: ports.hashing, store: ports.store, logger: ports.logger, outbound: ports.outbound },
-    { region: config.region, publicUrl: config.publicUrl, tokenTtlMs: config.tokenTtlMs }
+    { region: config.region, publicUrl: config.publicUrl, tokenTtlMs: config.tokenTtlMs, ...(config.federationFrontEnd === undefined ? {} : { federationFrontEnd: config.federationFrontEnd }) }
   )
   ports.store.transaction(() => bootstrapIdentity(identity.state, {
     adminUser: config.admin.user,

@@ -71,8 +71,9 @@ export async function installRealCloudletPackages (timeoutMs = 20 * 60_000): Pro
   await script(['install'], timeoutMs)
 }
 
-export async function startRealCloudlet (options: { index?: number, startTimeoutMs?: number } = {}): Promise<RealCloudlet> {
-  const given = process.env.P2PSTACK_REAL_CLOUDLET_JSON
+/** `jsonPath`: use the cloudlet already running there (and leave it running), as P2PSTACK_REAL_CLOUDLET_JSON does. */
+export async function startRealCloudlet (options: { index?: number, startTimeoutMs?: number, jsonPath?: string } = {}): Promise<RealCloudlet> {
+  const given = options.jsonPath ?? process.env.P2PSTACK_REAL_CLOUDLET_JSON
   const index = options.index ?? Number(process.env.P2PSTACK_REAL_CLOUDLET_INDEX ?? '0')
   let jsonPath: string
   let startMs = 0

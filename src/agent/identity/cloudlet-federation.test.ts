@@ -40,10 +40,11 @@ interface World {
   readonly logins: { count: number }
 }
 
-async function world (): Promise<World> {
+/** `trustedHeaders`: the cloudlet's Keystone has nothing in front (as under uwsgi) and the sessions pass the claims as OIDC-* headers. */
+async function world (options: { trustedHeaders?: boolean } = {}): Promise<World> {
   const clock = new VirtualClock()
   const idp = await makeP2pstackTokenIssuer('http://idp.test', () => clock.wallClockMs())
-  const c = await makeTestCloudlet({ clock, outbound: idp.provider.handler })
+  const c = await makeTestCloudlet({ clock, outbound: idp.provider.handler, ...(options.trustedHeaders === true ? { config: { federationFrontEnd: 'trusted-headers' as const } } : {}) })
   const http: HttpHandler = async request => await c.cloudlet.handler(request)
   const admin = new KeystonePasswordTokenSource(http, clock, { authUrl: KEYSTONE, user: 'admin', password: c.config.admin.password, project: 'admin' })
   const setup = new CloudletFederationSetup(http, admin, { keystoneUrl: KEYSTONE, issuer: idp.issuer })
@@ -54,7 +55,8 @@ async function world (): Promise<World> {
     logins.count++
     return await http(request)
   }
-  const sessions = new CloudletSessions({ http: counting, keystoneUrl: KEYSTONE, clock, logger: silentLogger, translator })
+  const federation = options.trustedHeaders === true ? { mode: 'trusted-headers' as const, issuer: idp.issuer } : { mode: 'bearer' as const }
+  const sessions = new CloudletSessions({ http: counting, keystoneUrl: KEYSTONE, clock, logger: silentLogger, translator, federation })
   return { c, idp, admin, setup, verifier, translator, sessions, logins }
 }
 
@@ -175,6 +177,29 @@ describe('CloudletSessions', () => {
     await assert.rejects(down.session(auth), CloudletUnavailableError)
     const broken = new CloudletSessions({ http: async () => ({ status: 500, headers: {}, body: '{}' }), keystoneUrl: KEYSTONE, clock: w.c.clock, logger: silentLogger })
     await assert.rejects(broken.session(auth), CloudletUnavailableError)
+  })
+})
+
+describe('CloudletSessions with federation trusted-headers (a Keystone with nothing in front, as Debian\'s under uwsgi)', () => {
+  it('logs the user in to the shadow project with the claims as OIDC-* headers, with exactly the mapped roles', async () => {
+    const w = await world({ trustedHeaders: true })
+    const { domainId } = await w.setup.ensure()
+    const auth = await w.verifier.verify(await w.idp.issue({ userId: ALICE, projectId: PROJECT, roles: ['member', 'reader'] }))
+    const session = await w.sessions.session(auth)
+    const body = (await w.c.call('GET', '/identity/v3/auth/tokens', { token: session.token, headers: { 'x-subject-token': session.token } })).json().token
+    assert.equal(body.project.name, PROJECT)
+    assert.equal(body.project.domain.id, domainId)
+    assert.equal(body.user.name, ALICE)
+    assert.deepEqual(body.roles.map((r: { name: string }) => r.name).sort(), ['member', 'reader'])
+    assert.equal(w.translator.globalId(session.localProjectId), PROJECT)
+  })
+
+  it('is refused by such a Keystone in bearer mode (nothing verifies the bearer token there)', async () => {
+    const w = await world({ trustedHeaders: true })
+    await w.setup.ensure()
+    const auth = await w.verifier.verify(await w.idp.issue({ userId: ALICE, projectId: PROJECT, roles: ['member'] }))
+    const bearer = new CloudletSessions({ http: async r => await w.c.cloudlet.handler(r), keystoneUrl: KEYSTONE, clock: w.c.clock, logger: silentLogger })
+    await assert.rejects(bearer.session(auth), CloudletLoginRefusedError)
   })
 })
 

@@ -1,7 +1,9 @@
 /**
  * CloudletSessions: the cloudlet-local token for a user's call into this agent's cloudlet,
  * through Keystone's OS-FEDERATION OpenID Connect flow: POST …/identity_providers/p2pstack/
- * protocols/openid/auth with `Authorization: Bearer <the user's JWT>` gives an unscoped
+ * protocols/openid/auth with `Authorization: Bearer <the user's JWT>` (federation `bearer`: a
+ * front end such as mod_auth_openidc verifies it) or with the verified claims as `OIDC-*`
+ * headers (federation `trusted-headers`, trusted-claim-headers.ts) gives an unscoped
  * federated token (the mapping makes the shadow user and the shadow project named after the
  * global project id), then POST /v3/auth/tokens with the token method scopes it to that
  * project. The result is cached per user token (its audit id) until shortly before the earlier
@@ -17,6 +19,8 @@ import { parseIsoTimestamp } from '../../openstack/timestamps.ts'
 import { keystoneV3Url, P2PSTACK_FEDERATION } from './federation-names.ts'
 import type { FederationNames } from './federation-names.ts'
 import type { IdTranslator } from './id-translator.ts'
+import { trustedClaimHeaders, verifiedJwtClaims } from './trusted-claim-headers.ts'
+import type { CloudletFederationMode } from './trusted-claim-headers.ts'
 
 export interface CloudletSession {
   /** The cloudlet-local, project-scoped token (X-Auth-Token for the cloudlet's services). */
@@ -47,6 +51,11 @@ export interface CloudletSessionsDeps {
   /** Learns every session's ids, when given. */
   readonly translator?: IdTranslator
   readonly names?: FederationNames
+  /**
+   * How the user is presented at the federated login; default `bearer`. `trusted-headers`
+   * needs the issuer the claims are vouched for (the cloudlet's identity provider's remote id).
+   */
+  readonly federation?: { readonly mode: 'bearer' } | { readonly mode: Extract<CloudletFederationMode, 'trusted-headers'>, readonly issuer: string }
 }
 
 export interface CloudletSessionsConfig {
@@ -121,7 +130,7 @@ export class CloudletSessions {
     const n = this.#names
     const federated = await this.#post(
       `${v3}/OS-FEDERATION/identity_providers/${encodeURIComponent(n.idpId)}/protocols/${encodeURIComponent(n.protocolId)}/auth`,
-      { authorization: `Bearer ${auth.token}` }, null, [401, 403])
+      this.#loginHeaders(auth), null, [401, 403])
     const scoped = await this.#post(`${v3}/auth/tokens`, { 'x-auth-token': federated.token }, {
       auth: {
         identity: { methods: ['token'], token: { id: federated.token } },
@@ -145,6 +154,15 @@ export class CloudletSessions {
     }
     this.#deps.logger.debug({ userId: auth.userId, projectId: project.id, localProjectId }, 'logged in to the cloudlet')
     return session
+  }
+
+  /** The federated login's credentials: the bearer token, or the claims it carries as trusted headers. */
+  #loginHeaders (auth: AuthContext): Record<string, string> {
+    const federation = this.#deps.federation
+    if (federation === undefined || federation.mode === 'bearer') return { authorization: `Bearer ${auth.token}` }
+    const claims = verifiedJwtClaims(auth.token)
+    if (claims === null) throw new CloudletLoginRefusedError('the user token is not a JWT, so it has no claims to pass to the cloudlet')
+    return trustedClaimHeaders(federation.issuer, claims)
   }
 
   /** `refusals`: the statuses that mean the user's token is not accepted (a 404 on rescoping: no shadow project, so no role). */

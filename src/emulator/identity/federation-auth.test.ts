@@ -13,6 +13,7 @@ import { VirtualClock } from '../../sim/virtual-clock.ts'
 import type { TestCloudlet } from '../../../test/fixtures/test-cloudlet.ts'
 import { makeFakeOidcProvider } from '../../../test/fixtures/fake-oidc-provider.ts'
 import type { FakeOidcProvider } from '../../../test/fixtures/fake-oidc-provider.ts'
+import type { FederationFrontEnd } from './federation-auth.ts'
 
 const ISSUER = 'https://idp.test/realms/demo'
 const AUTH = '/identity/v3/OS-FEDERATION/identity_providers/myidp/protocols/openid/auth'
@@ -27,10 +28,10 @@ interface Setup {
 }
 
 /** A cloudlet with provider `myidp` (domain "fed"), group "fedusers" holding member on project "fedproj", and the given mapping rules. */
-async function setup (rules: unknown[], options: { remoteIds?: string[], idpEnabled?: boolean } = {}): Promise<Setup> {
+async function setup (rules: unknown[], options: { remoteIds?: string[], idpEnabled?: boolean, frontEnd?: FederationFrontEnd } = {}): Promise<Setup> {
   const clock = new VirtualClock()
   const provider = await makeFakeOidcProvider(ISSUER, () => clock.wallClockMs())
-  const c = await makeTestCloudlet({ clock, outbound: provider.handler })
+  const c = await makeTestCloudlet({ clock, outbound: provider.handler, ...(options.frontEnd === undefined ? {} : { config: { federationFrontEnd: options.frontEnd } }) })
   const admin = await c.token()
   const ok = async (method: string, path: string, json?: unknown): Promise<any> => {
     const r = await c.call(method, path, { token: admin, ...(json === undefined ? {} : { json }) })
@@ -264,6 +265,53 @@ describe('POST /v3/OS-FEDERATION/identity_providers/{idp}/protocols/{protocol}/a
     s.c.clock.advanceBy(10 * 60_000)
     assert.deepEqual((await s.c.call('GET', `/identity/v3/users/${userId}/groups`, { token: s.admin })).json().groups, [])
     assert.equal((await s.c.call('HEAD', `/identity/v3/groups/${s.groupId}/users/${userId}`, { token: s.admin })).status, 404)
+  })
+})
+
+// Differences found against Debian's Keystone 22 under uwsgi, with nothing in front of it
+// (scripts/real-cloudlet; issue 8): the claims come as OIDC-* request headers.
+describe('federated login with the front end trusted-headers (a Keystone with nothing in front, as under uwsgi)', () => {
+  const headerLogin = async (s: Setup, headers: Record<string, string>): Promise<Awaited<ReturnType<TestCloudlet['call']>>> =>
+    await s.c.call('POST', AUTH, { headers: { accept: 'application/json', ...headers } })
+  const HEADER_RULES = [{
+    local: [{ user: { name: '{0}', type: 'ephemeral' } }],
+    remote: [{ type: 'HTTP_OIDC_SUB' }]
+  }, {
+    local: [{ projects: [{ name: '{0}', roles: [{ name: 'member' }] }] }],
+    remote: [{ type: 'HTTP_OIDC_PROJECT_ID' }, { type: 'HTTP_OIDC_ROLES', any_one_of: ['member'] }]
+  }]
+
+  it('takes the claims from OIDC-* headers: 201, methods [openid], the shadow user in the provider\'s domain with Keystone\'s sha256 id', async () => {
+    const s = await setup(HEADER_RULES, { frontEnd: 'trusted-headers' })
+    const r = await headerLogin(s, { 'oidc-iss': ISSUER, 'oidc-sub': 'probe-user', 'oidc-project-id': 'probe-project', 'oidc-roles': 'reader;member' })
+    assert.equal(r.status, 201, r.text)
+    const token = r.json().token
+    assert.deepEqual(token.methods, ['openid'])
+    assert.equal(token.user.name, 'probe-user')
+    assert.equal(token.user.domain.id, s.domainId)
+    assert.equal(token.user.id, await sha256Hex(`${s.domainId}userprobe-user`))
+    assert.deepEqual(token.user['OS-FEDERATION'].identity_provider, { id: 'myidp' })
+    const projects = await s.c.call('GET', '/identity/v3/auth/projects', { token: r.headers['x-subject-token'] as string })
+    assert.deepEqual(projects.json().projects.map((p: { name: string }) => p.name), ['probe-project'])
+  })
+
+  it('answers 401 for a bearer token alone (nothing verifies it) and without OIDC-Iss', async () => {
+    const s = await setup(HEADER_RULES, { frontEnd: 'trusted-headers' })
+    assert.equal((await login(s, await s.idp.sign({ sub: 'x' }))).status, 401)
+    assert.equal((await headerLogin(s, { 'oidc-sub': 'x', 'oidc-project-id': 'p', 'oidc-roles': 'member' })).status, 401)
+  })
+
+  it('answers 403 for an issuer that is not the provider\'s remote id', async () => {
+    const s = await setup(HEADER_RULES, { frontEnd: 'trusted-headers' })
+    assert.equal((await headerLogin(s, { 'oidc-iss': 'http://wrong/identity', 'oidc-sub': 'x', 'oidc-project-id': 'p', 'oidc-roles': 'member' })).status, 403)
+  })
+
+  it('gives an unscoped token without projects when only the user rule matches (no roles claim)', async () => {
+    const s = await setup(HEADER_RULES, { frontEnd: 'trusted-headers' })
+    const r = await headerLogin(s, { 'oidc-iss': ISSUER, 'oidc-sub': 'x', 'oidc-project-id': 'p' })
+    assert.equal(r.status, 201, r.text)
+    const projects = await s.c.call('GET', '/identity/v3/auth/projects', { token: r.headers['x-subject-token'] as string })
+    assert.deepEqual(projects.json().projects, [])
   })
 })
 

@@ -8,6 +8,11 @@
  * shadow user and answers 201 with an unscoped federated token in X-Subject-Token. Its methods
  * are [protocol_id], as a real Keystone gives them ("openid"), and its OS-FEDERATION block
  * names the provider, the protocol and the mapped groups.
+ *
+ * With the front end `trusted-headers` the emulated cloudlet is a Keystone with nothing in front
+ * of it, as a real one under uwsgi (scripts/real-cloudlet): no bearer token is checked; the
+ * assertion is the request's headers as WSGI environ keys (`OIDC-Iss` → HTTP_OIDC_ISS), so a
+ * login without the remote id attribute is 401 and a bearer token alone is not enough.
  */
 import { jsonResponse } from '../../core/http.ts'
 import { BadRequest, Forbidden, InternalServerError, NotFound, Unauthorized } from '../../openstack/faults.ts'
@@ -31,10 +36,27 @@ import { shadowFederatedUser } from './shadow-users.ts'
  */
 export const DEFAULT_REMOTE_ID_ATTRIBUTE = 'HTTP_OIDC_ISS'
 
+/**
+ * What sits in front of the emulated Keystone's federated login: `oidc-bearer` (Apache with
+ * mod_auth_openidc verifying `Authorization: Bearer`, the default) or `trusted-headers` (nothing:
+ * Keystone reads the claims a trusted caller put in OIDC-* headers, as Debian's Keystone does
+ * under uwsgi).
+ */
+export type FederationFrontEnd = 'oidc-bearer' | 'trusted-headers'
+
+/** The WSGI environ a request's headers make: HTTP_<NAME>, dashes as underscores. */
+export function headerAssertion (headers: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const assertion: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) assertion[`HTTP_${name.toUpperCase().replace(/-/g, '_')}`] = value
+  }
+  return assertion
+}
+
 const GENERIC_FORBIDDEN = 'You are not authorized to perform the requested action.'
 const MALFORMED = 'The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.'
 
-export function federationAuthHandlers (deps: IdentityDeps, verifier: OidcVerifier, audiences: OidcAudiences): Record<string, RouteHandler> {
+export function federationAuthHandlers (deps: IdentityDeps, verifier: OidcVerifier, audiences: OidcAudiences, frontEnd: FederationFrontEnd = 'oidc-bearer'): Record<string, RouteHandler> {
   const { state } = deps
   const trustsIssuer = (issuer: string): boolean => {
     for (const idp of state.identityProviders.values()) if (idp.remoteIds.includes(issuer)) return true
@@ -45,17 +67,22 @@ export function federationAuthHandlers (deps: IdentityDeps, verifier: OidcVerifi
     'federation:auth': async context => {
       const idpId = context.param('idp_id')
       const protocolId = context.param('protocol_id')
-      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(context.header('authorization') ?? '')?.[1]
-      if (bearer === undefined) throw new Unauthorized()
-      let claims: Record<string, unknown>
-      try {
-        claims = await verifier.verify(bearer, trustsIssuer, audiences.of(idpId, protocolId))
-      } catch (error) {
-        if (!(error instanceof OidcVerificationError)) throw error
-        deps.logger.info({ requestId: context.requestId, idpId, reason: error.message }, 'refused an OIDC bearer token')
-        throw new Unauthorized()
+      let assertion: Record<string, string>
+      if (frontEnd === 'trusted-headers') {
+        assertion = headerAssertion(context.request.headers)
+      } else {
+        const bearer = /^Bearer\s+(\S+)\s*$/i.exec(context.header('authorization') ?? '')?.[1]
+        if (bearer === undefined) throw new Unauthorized()
+        let claims: Record<string, unknown>
+        try {
+          claims = await verifier.verify(bearer, trustsIssuer, audiences.of(idpId, protocolId))
+        } catch (error) {
+          if (!(error instanceof OidcVerificationError)) throw error
+          deps.logger.info({ requestId: context.requestId, idpId, reason: error.message }, 'refused an OIDC bearer token')
+          throw new Unauthorized()
+        }
+        assertion = oidcAssertion(claims)
       }
-      const assertion = oidcAssertion(claims)
 
       const idp = state.identityProviders.get(idpId)
       if (idp === undefined) throw new NotFound(`Could not find Identity Provider: ${idpId}.`)

@@ -19,6 +19,7 @@ import { ApplicationCredentials } from './application-credentials.ts'
 import { authHandlers, mappedMethod, passwordMethod, tokenMethod } from './auth-handlers.ts'
 import { catalogHandlers } from './catalog-handlers.ts'
 import { federationAuthHandlers } from './federation-auth.ts'
+import type { FederationFrontEnd } from './federation-auth.ts'
 import { federationHandlers } from './federation-handlers.ts'
 import { grantHandlers } from './grant-handlers.ts'
 import { groupHandlers } from './group-handlers.ts'
@@ -48,6 +49,8 @@ export interface EmulatedIdentitySettings extends IdentitySettings {
   readonly tokenTtlMs: number
   /** Audiences an OIDC bearer token must carry, by 'idp_id/protocol_id' or 'idp_id' (see OidcAudiences). */
   readonly oidcAudiences?: Readonly<Record<string, readonly string[]>>
+  /** What checks federated logins in front of Keystone (federation-auth.ts); default `oidc-bearer`. */
+  readonly federationFrontEnd?: FederationFrontEnd
 }
 
 export interface EmulatedIdentity {
@@ -100,7 +103,7 @@ export function createEmulatedIdentity (ports: IdentityPorts, settings: Emulated
       ...catalogHandlers(deps),
       ...applicationCredentialHandlers(deps),
       ...federationHandlers(deps),
-      ...federationAuthHandlers(deps, verifier, oidcAudiences)
+      ...federationAuthHandlers(deps, verifier, oidcAudiences, settings.federationFrontEnd)
     },
     renderFault: (fault, request) => renderIdentityFault(fault, identityUrlOf(request.url)),
     renderUnauthorized: request => renderIdentityFault(new Unauthorized(), identityUrlOf(request.url)),
