@@ -9,7 +9,7 @@
  * HTTP_OIDC_ISS` read. Only safe while nothing but the agent can reach that Keystone
  * (docs/IDENTITY.md).
  */
-import { claimKeys } from '../../openstack/identity/oidc-assertion.ts'
+import { claimKeys, claimText } from '../../openstack/identity/oidc-assertion.ts'
 
 export const CLOUDLET_FEDERATION_MODES = ['bearer', 'trusted-headers'] as const
 
@@ -52,14 +52,4 @@ export function verifiedJwtClaims (jwt: string): Record<string, unknown> | null 
   } catch {
     return null
   }
-}
-
-/** mod_auth_openidc's text of a claim value (as src/openstack/identity/oidc-assertion.ts). */
-function claimText (value: unknown): string {
-  if (typeof value === 'string') return value
-  if (typeof value === 'boolean') return value ? '1' : '0'
-  if (typeof value === 'number') return String(value)
-  if (value === null) return ''
-  if (Array.isArray(value)) return value.map(v => typeof v === 'string' ? v : claimText(v)).join(';')
-  return JSON.stringify(value)
 }

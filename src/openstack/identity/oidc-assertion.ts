@@ -29,7 +29,8 @@ export function oidcAssertion (claims: Readonly<Record<string, unknown>>): Asser
   return assertion
 }
 
-function claimText (value: unknown): string {
+/** mod_auth_openidc's text of a claim value: strings as they are, booleans 1/0, arrays joined by ';', objects as JSON. */
+export function claimText (value: unknown): string {
   if (typeof value === 'string') return value
   if (typeof value === 'boolean') return value ? '1' : '0'
   if (typeof value === 'number') return String(value)
