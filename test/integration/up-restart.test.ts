@@ -60,7 +60,9 @@ async function call (method: string, url: string, token: string, body?: unknown)
 
 describe('p2pstack up killed with SIGKILL and restarted', { timeout: 300_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'p2pstack-up-restart-'))
-  const basePort = 20_000 + Math.floor(Math.random() * 20_000)
+  // Below Linux's ephemeral ports (32768 and up, which outbound connections take) and above the
+  // real cloudlets' (20000 + 10·N), so that no port of the range is taken while the cluster starts.
+  const basePort = 21_000 + Math.floor(Math.random() * 11_000)
   const agent1 = `http://127.0.0.1:${basePort}`
   const agent2 = `http://127.0.0.1:${basePort + 1}`
   let up: Up | null = null
