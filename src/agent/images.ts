@@ -45,7 +45,7 @@ const ACTIVE_POLL_MS = 100
 /** The image fields a copy is created with; the rest of a view (besides read-only ones) are properties. */
 const READ_ONLY_FIELDS = new Set(['status', 'created_at', 'updated_at', 'file', 'self', 'schema', 'size', 'virtual_size', 'checksum',
   'os_hash_algo', 'os_hash_value', 'direct_url', 'locations', 'stores', 'owner', 'os_glance_failed_import', 'os_glance_importing_to_stores',
-  'os_glance_import_task', 'os_glance_stage_host', 'protected', 'visibility'])
+  'os_glance_import_task', 'os_glance_stage_host', 'visibility'])
 
 /** The agents that may hold a copy of an image the caller can see. */
 export function imageHolders (proxy: ProxyContext, call: ProxyCall): AgentRef[] {
@@ -106,12 +106,17 @@ export async function readImage (proxy: ProxyContext, call: ProxyCall): Promise<
   return own
 }
 
-/** A change of one image, made on every copy: the own cloudlet's answer if it has the image, else the first holder's. */
+/**
+ * A change of one image, made on every copy. The own cloudlet goes first: a change it refuses
+ * (a protected image's delete, a bad patch) is refused for all, and no copy is touched; one it
+ * makes, or an image it does not hold, goes to the other holders. The answer is the own cloudlet's
+ * if it has the image, else the first holder's that has it.
+ */
 export async function changeImage (proxy: ProxyContext, call: ProxyCall): Promise<HttpResponse> {
   const text = call.request.body === null ? null : new TextDecoder().decode(await readBody(call.request.body, 1024 * 1024))
-  const peers = askAgents(proxy, call, imageHolders(proxy, call), { method: call.request.method, path: call.path, search: call.search, ...(text === null ? {} : { body: text }) })
   const own = await proxy.serveLocally(call, text === null ? {} : { body: text })
-  const answers = await peers
+  if (own.status >= 300 && own.status !== 404) return own
+  const answers = await askAgents(proxy, call, imageHolders(proxy, call), { method: call.request.method, path: call.path, search: call.search, ...(text === null ? {} : { body: text }) })
   if (own.status !== 404) return own
   return firstFound(answers) ?? own
 }
@@ -129,8 +134,8 @@ export async function uploadImage (proxy: ProxyContext, call: ProxyCall, store: 
   const imageId = call.params.image_id ?? ''
   const home = await imageHome(proxy, call, imageId)
   if (home === null || home.view.status !== 'queued') {
-    // Glance refuses these (404, 409) without reading the data: read it away here, so the client
-    // gets that answer on a clean connection, and ask with none.
+    // Glance refuses these (404, 409) without reading the data: the data is let go here (the
+    // connection then closes after the answer) and Glance is asked with none.
     await discardBody(call.request.body)
     return await passThrough(proxy, call, home?.agent ?? null, '')
   }

@@ -151,7 +151,14 @@ describe('images across cloudlets through the image store', { timeout: 240_000 }
     const renamed = await call(1, 'PATCH', `/image/v2/images/${imageId}`, [{ op: 'replace', path: '/name', value: 'disk-renamed' }], { 'content-type': 'application/openstack-images-v2.1-json-patch' })
     assert.equal(renamed.status, 200, renamed.text)
     assert.deepEqual([(await inCloudlet(0, imageId))?.name, (await inCloudlet(1, imageId))?.name], ['disk-renamed', 'disk-renamed'])
-    // Servers use the image: delete them first, as the image is not protected the delete would go on anyway.
+    // Protected: the delete is refused as Glance refuses it, and no copy goes.
+    const protect = await call(0, 'PATCH', `/image/v2/images/${imageId}`, [{ op: 'replace', path: '/protected', value: true }], { 'content-type': 'application/openstack-images-v2.1-json-patch' })
+    assert.equal(protect.status, 200, protect.text)
+    assert.equal((await call(1, 'DELETE', `/image/v2/images/${imageId}`)).status, 403)
+    assert.ok((await inCloudlet(0, imageId)) !== null && (await inCloudlet(1, imageId)) !== null, 'both copies kept')
+    const unprotect = await call(1, 'PATCH', `/image/v2/images/${imageId}`, [{ op: 'replace', path: '/protected', value: false }], { 'content-type': 'application/openstack-images-v2.1-json-patch' })
+    assert.equal(unprotect.status, 200, unprotect.text)
+    // Servers still use the image: Glance deletes it anyway, as here.
     const deleted = await call(0, 'DELETE', `/image/v2/images/${imageId}`)
     assert.equal(deleted.status, 204, deleted.text)
     assert.deepEqual([await inCloudlet(0, imageId), await inCloudlet(1, imageId)], [null, null])
