@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks'
 import type { PeerAddress } from '../src/core/ports.ts'
 import { LARGE_CLUSTER_CYCLON_CONFIG } from '../src/protocol/cyclon/cyclon-config.ts'
 import { CyclonNode } from '../src/protocol/cyclon/cyclon-node.ts'
+import { NodeStorage } from '../src/protocol/cyclon/node-storage.ts'
 import type { CyclonMessage } from '../src/protocol/cyclon/messages.ts'
 import type { AgentId, PeerDescriptor } from '../src/protocol/cyclon/peer-descriptor.ts'
 import { randomDistinctPeers } from '../src/sim/random-graph.ts'
@@ -25,6 +26,7 @@ const clock = new VirtualClock()
 const root = new SeededRandom('floor')
 const world = new SimAgents(agents, 0, root.fork('contacts'), false)
 const pending: Array<{ to: number, from: AgentId, message: CyclonMessage }> = []
+const storage = new NodeStorage(config, agents)
 const nodes = world.descriptors.map((d, i) => new CyclonNode(
   { id: d.id, address: d.address, metadata: d.metadata },
   {
@@ -32,7 +34,8 @@ const nodes = world.descriptors.map((d, i) => new CyclonNode(
     random: root.fork(`agent-${i}`).fork('cyclon'),
     transport: { send: (to: PeerAddress, message: CyclonMessage) => { pending.push({ to: world.indexOf(to.id) as number, from: d.id, message }) } }
   },
-  config
+  config,
+  { peers: world.peers, storage: { storage, slot: i } }
 ))
 const topology = root.fork('topology')
 const peers = new Int32Array(config.cacheSize)

@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { arch, cpus, platform, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Command } from 'commander'
+import { cacheBytes } from '../protocol/cyclon/node-storage.ts'
 import { overlaySimulationConfigProblems } from '../sim/overlay-simulation-config.ts'
 import { overlayCharts } from '../sim/report/overlay-charts.ts'
 import { scenarioReportText } from '../sim/report/scenario-report-text.ts'
@@ -51,9 +52,11 @@ interface RunFigures {
   readonly events: number
   /** Events over the simulation time alone. */
   readonly eventsPerSecond: number
-  readonly heapBytesPerAgent: number | null
-  readonly cacheBytesPerAgent: number | null
-  readonly heapBytesPerAgentBeyondCache: number | null
+  /** JavaScript heap and array buffers (the simulator keeps its agents' caches in typed arrays), per agent. */
+  readonly memoryBytesPerAgent: number | null
+  /** What a full cache takes (NodeStorage: handles, ages, references). */
+  readonly cacheBytesPerAgent: number
+  readonly memoryBytesPerAgentBeyondCache: number | null
   readonly gcExposed: boolean
 }
 
@@ -111,9 +114,9 @@ export function simCommand (): Command {
       process.stdout.write(scenarioReportText(report))
       process.stdout.write([
         `wall time ${figures.wallSeconds.toFixed(1)} s (setup ${figures.setupSeconds.toFixed(1)} s, events ${figures.simulateSeconds.toFixed(1)} s, measurements ${figures.measureSeconds.toFixed(1)} s), ${Math.round(figures.eventsPerSecond)} events/s` +
-          (figures.heapBytesPerAgent === null
+          (figures.memoryBytesPerAgent === null
             ? ' (memory not measured: run node with --expose-gc)'
-            : `, heap ${Math.round(figures.heapBytesPerAgent)} B per agent (cache ${Math.round(figures.cacheBytesPerAgent ?? 0)} B, beyond it ${Math.round(figures.heapBytesPerAgentBeyondCache ?? 0)} B)`),
+            : `, memory ${Math.round(figures.memoryBytesPerAgent)} B per agent, heap and array buffers (cache ${Math.round(figures.cacheBytesPerAgent)} B, beyond it ${Math.round(figures.memoryBytesPerAgentBeyondCache ?? 0)} B)`),
         `written to ${out}`,
         ''
       ].join('\n'))
@@ -127,10 +130,10 @@ export function simCommand (): Command {
 function runMeasured (scenario: OverlayScenario, progress: boolean): { report: ScenarioReport, figures: RunFigures } {
   const gc = (globalThis as { gc?: () => void }).gc
   const { agents, cycles } = scenario.config
-  const cacheBytesPerAgent = gc === undefined ? null : measureCacheBytes(scenario.config.cyclon.cacheSize, gc)
+  const cacheBytesPerAgent = cacheBytes(scenario.config.cyclon.cacheSize)
   gc?.()
-  const heapBefore = process.memoryUsage().heapUsed
-  let heapAtEnd: number | null = null
+  const memoryBefore = usedMemory()
+  let memoryAtEnd: number | null = null
   const started = performance.now()
   let mark = started
   let setupMs = 0
@@ -145,9 +148,9 @@ function runMeasured (scenario: OverlayScenario, progress: boolean): { report: S
       simulateMs += performance.now() - mark
       mark = performance.now()
       if (cycle === cycles && gc !== undefined) {
-        // The simulation is alive and between events: its whole state is on the heap.
+        // The simulation is alive and between events: its whole state is in memory.
         gc()
-        heapAtEnd = process.memoryUsage().heapUsed
+        memoryAtEnd = usedMemory()
         mark = performance.now()
       }
     },
@@ -159,7 +162,7 @@ function runMeasured (scenario: OverlayScenario, progress: boolean): { report: S
       }
     }
   })
-  const heapBytesPerAgent = heapAtEnd === null ? null : (heapAtEnd - heapBefore) / agents
+  const memoryBytesPerAgent = memoryAtEnd === null ? null : (memoryAtEnd - memoryBefore) / agents
   return {
     report,
     figures: {
@@ -169,33 +172,18 @@ function runMeasured (scenario: OverlayScenario, progress: boolean): { report: S
       measureSeconds: measureMs / 1000,
       events: report.result.events,
       eventsPerSecond: report.result.events / (simulateMs / 1000),
-      heapBytesPerAgent,
+      memoryBytesPerAgent,
       cacheBytesPerAgent,
-      heapBytesPerAgentBeyondCache: heapBytesPerAgent === null || cacheBytesPerAgent === null ? null : heapBytesPerAgent - cacheBytesPerAgent,
+      memoryBytesPerAgentBeyondCache: memoryBytesPerAgent === null ? null : memoryBytesPerAgent - cacheBytesPerAgent,
       gcExposed: gc !== undefined
     }
   }
 }
 
-/**
- * The heap a full cache takes, measured rather than guessed: arrays of `cacheSize` objects of
- * the same shape as CyclonNode's entries, built the same way (pushed one by one).
- */
-function measureCacheBytes (cacheSize: number, gc: () => void): number {
-  const count = 20_000
-  const metadata = { version: 1, cloudlet: 'c', region: 'r', availabilityZone: 'a', labels: {}, software: 's' }
-  gc()
-  const before = process.memoryUsage().heapUsed
-  const caches: Array<Array<{ id: string, address: string, age: number, metadata: typeof metadata }>> = []
-  for (let i = 0; i < count; i++) {
-    const cache: Array<{ id: string, address: string, age: number, metadata: typeof metadata }> = []
-    for (let k = 0; k < cacheSize; k++) cache.push({ id: 'agent', address: 'sim://agent', age: k, metadata })
-    caches.push(cache)
-  }
-  gc()
-  const bytes = (process.memoryUsage().heapUsed - before) / count
-  caches.length = 0
-  return bytes
+/** The JavaScript heap in use plus the memory of array buffers (typed arrays live outside the heap). */
+function usedMemory (): number {
+  const usage = process.memoryUsage()
+  return usage.heapUsed + usage.arrayBuffers
 }
 
 function writeOutputs (out: string, scenario: OverlayScenario, report: ScenarioReport, figures: RunFigures, replay: string): void {

@@ -6,6 +6,11 @@
  * as one object or closure per event: the 100,000-agent run schedules tens of millions.
  */
 
+/** Where events are scheduled: EventQueue, or CalendarQueue for large runs (the same order). */
+export interface EventSink<P> {
+  push(atMs: number, kind: number, target: number, source: number, payload?: P): void
+}
+
 /** The earliest event, as `pop()` leaves it; one record reused for every pop. */
 export interface PoppedEvent<P> {
   atMs: number
@@ -15,7 +20,7 @@ export interface PoppedEvent<P> {
   payload: P | undefined
 }
 
-export class EventQueue<P> {
+export class EventQueue<P> implements EventSink<P> {
   /** The event the last successful `pop()` removed. Overwritten by the next pop. */
   readonly popped: PoppedEvent<P> = { atMs: 0, kind: 0, target: 0, source: 0, payload: undefined }
 
@@ -33,6 +38,7 @@ export class EventQueue<P> {
   #free: Int32Array
   #freeCount: number
   #nextSeq = 0
+  #poppedSeq = 0
 
   constructor (initialCapacity = 1024) {
     const capacity = Math.max(16, initialCapacity)
@@ -59,6 +65,11 @@ export class EventQueue<P> {
     return this.#nextSeq
   }
 
+  /** The sequence number of the event the last `pop()` removed. */
+  get poppedSeq (): number {
+    return this.#poppedSeq
+  }
+
   /** The time of the earliest event, or +Infinity when the queue is empty. */
   peekTimeMs (): number {
     return this.#size === 0 ? Number.POSITIVE_INFINITY : this.#times[this.#heap[0] as number] as number
@@ -66,10 +77,18 @@ export class EventQueue<P> {
 
   /** Schedules an event. `kind` is a small integer (0–255) the caller gives meaning to. */
   push (atMs: number, kind: number, target: number, source: number, payload?: P): void {
+    this.pushWithSeq(atMs, this.#nextSeq++, kind, target, source, payload)
+  }
+
+  /**
+   * Schedules an event with a sequence number of the caller's (CalendarQueue keeps its own and
+   * parks far events here): events at equal times pop in `seq` order.
+   */
+  pushWithSeq (atMs: number, seq: number, kind: number, target: number, source: number, payload?: P): void {
     if (this.#freeCount === 0) this.#grow()
     const slot = this.#free[--this.#freeCount] as number
     this.#times[slot] = atMs
-    this.#seqs[slot] = this.#nextSeq++
+    this.#seqs[slot] = seq
     this.#kinds[slot] = kind
     this.#targets[slot] = target
     this.#sources[slot] = source
@@ -88,6 +107,7 @@ export class EventQueue<P> {
     popped.target = this.#targets[slot] as number
     popped.source = this.#sources[slot] as number
     popped.payload = this.#payloads[slot]
+    this.#poppedSeq = this.#seqs[slot] as number
     this.#payloads[slot] = undefined
     this.#free[this.#freeCount++] = slot
     const last = heap[--this.#size] as number

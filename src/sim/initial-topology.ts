@@ -13,7 +13,7 @@ export interface TopologyPlan {
   /** Agents up at time 0, in index order. */
   readonly upAtStart: readonly number[]
   /** The agents in `index`'s cache at time 0. */
-  cacheOf(index: number): readonly number[]
+  cacheOf(index: number): ArrayLike<number>
   /** Agents that join later through their contacts: [index, atMs]. */
   readonly joins: ReadonlyArray<readonly [number, number]>
 }
@@ -26,7 +26,7 @@ export function planInitialTopology (config: OverlaySimulationConfig, random: Ra
       const c = Math.min(config.cyclon.cacheSize, n - 1)
       const caches = new Int32Array(n * c)
       for (let i = 0; i < n; i++) randomDistinctPeers(n, i, c, random, caches, i * c)
-      return { upAtStart: all, cacheOf: i => Array.from(caches.subarray(i * c, (i + 1) * c)), joins: [] }
+      return { upAtStart: all, cacheOf: i => caches.subarray(i * c, (i + 1) * c), joins: [] }
     }
     case 'star':
       return { upAtStart: all, cacheOf: i => (i === INTRODUCER_INDEX ? [] : [INTRODUCER_INDEX]), joins: [] }

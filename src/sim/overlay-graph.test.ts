@@ -73,6 +73,35 @@ describe('overlay graph measurements', () => {
     assert.equal(averagePathLength(path, all(4)), 20 / 12)
   })
 
+  it('measure the same path length as one plain BFS per source, for 70 sources over parts not connected (seed bfs)', () => {
+    const random = new SeededRandom('bfs')
+    const n = 400
+    const links = Array.from({ length: n }, (_, i) => Array.from({ length: 2 }, () => (i < 300 ? random.int(300) : 300 + random.int(100))).filter(j => j !== i))
+    const down = [5, 17, 333]
+    const u = undirectedGraph(graph(links, down))
+    const sources = sampleLiveAgents(u.live, 70, random)
+    let sum = 0
+    let pairs = 0
+    for (const source of sources) {
+      const distance = new Int32Array(n).fill(-1)
+      distance[source] = 0
+      const queue = [source]
+      for (let head = 0; head < queue.length; head++) {
+        const v = queue[head] as number
+        for (let k = u.offsets[v] as number; k < (u.offsets[v + 1] as number); k++) {
+          const w = u.neighbours[k] as number
+          if (distance[w] !== -1) continue
+          distance[w] = (distance[v] as number) + 1
+          sum += distance[w] as number
+          pairs++
+          queue.push(w)
+        }
+      }
+    }
+    assert.ok(pairs > 0)
+    assert.equal(averagePathLength(u, sources), sum / pairs)
+  })
+
   it('sample distinct live agents, or all of them when asked for more (seed s)', () => {
     const live = Uint8Array.from([1, 0, 1, 1, 0, 1])
     assert.deepEqual(Array.from(sampleLiveAgents(live, 10, new SeededRandom('s'))), [0, 2, 3, 5])

@@ -5,7 +5,7 @@
  * of the caches plus the per-cycle traffic counters; pure functions of their inputs.
  */
 import type { Random } from '../core/ports.ts'
-import type { DirectedGraph } from './overlay-graph.ts'
+import type { DirectedGraph, GraphScratch } from './overlay-graph.ts'
 import { averagePathLength, clusteringCoefficient, deadLinkCount, inDegreeStats, largestComponentSize, sampleLiveAgents, undirectedGraph } from './overlay-graph.ts'
 
 /** One cycle's measurements, taken at its end. Structural figures are null in cycles where they were not measured. */
@@ -104,9 +104,9 @@ export interface CycleCounters {
   readonly messagesSent: Int32Array
 }
 
-export function measureCycle (graph: DirectedGraph, counters: CycleCounters, structure: { clusteringCoefficient: number, averagePathLength: number } | null): CycleMetrics {
+export function measureCycle (graph: DirectedGraph, counters: CycleCounters, structure: { clusteringCoefficient: number, averagePathLength: number } | null, scratch?: GraphScratch): CycleMetrics {
   const { live, offsets, agentCount } = graph
-  const degrees = inDegreeStats(graph)
+  const degrees = inDegreeStats(graph, scratch)
   let liveAgents = 0
   let entries = 0
   let full = 0
@@ -118,7 +118,7 @@ export function measureCycle (graph: DirectedGraph, counters: CycleCounters, str
     if (size === counters.cacheSize) full++
   }
   const dead = deadLinkCount(graph)
-  const largest = largestComponentSize(graph)
+  const largest = largestComponentSize(graph, scratch)
   const requests = spread(counters.requestsReceived, live)
   const bytes = spread(counters.bytesSent, live)
   const messages = spread(counters.messagesSent, live)

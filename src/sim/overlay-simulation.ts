@@ -11,13 +11,15 @@
 import { assert } from '../core/assert.ts'
 import type { PeerAddress } from '../core/ports.ts'
 import { CyclonNode } from '../protocol/cyclon/cyclon-node.ts'
+import { NodeStorage } from '../protocol/cyclon/node-storage.ts'
 import type { CyclonMessage } from '../protocol/cyclon/messages.ts'
 import { descriptorWireBytes } from '../protocol/cyclon/peer-descriptor.ts'
 import type { AgentId, PeerDescriptor } from '../protocol/cyclon/peer-descriptor.ts'
 import { snapshotCaches } from './cache-snapshot.ts'
 import { cyclonMessageWireBytes } from './cyclon-wire-bytes.ts'
-import { EventQueue } from './event-queue.ts'
+import { CalendarQueue } from './calendar-queue.ts'
 import type { DirectedGraph } from './overlay-graph.ts'
+import { GraphScratch } from './overlay-graph.ts'
 import type { CycleMetrics, GraphBaseline } from './overlay-metrics.ts'
 import { measureBaseline, measureCycle, measureStructure } from './overlay-metrics.ts'
 import type { OverlaySimulationConfig, SimAction } from './overlay-simulation-config.ts'
@@ -48,20 +50,27 @@ export class OverlaySimulation {
   readonly agents: SimAgents
   readonly #root: SeededRandom
   readonly #failures: SeededRandom
-  readonly #queue: EventQueue<CyclonMessage>
+  readonly #queue: CalendarQueue<CyclonMessage>
   readonly #network: SimNetwork<CyclonMessage>
   readonly #nodes: Array<CyclonNode | undefined>
+  /** Every agent's cache and pending shuffles, region i for agent i (its every incarnation). */
+  readonly #storage: NodeStorage
   readonly #state: Uint8Array
   readonly #wakeAtMs: Float64Array
   readonly #incarnation: Int32Array
   readonly #requests: Int32Array
   readonly #mark: Int32Array
+  /** The arrays every cycle's measurement reuses; #lastGraph lives in them. */
+  readonly #scratch = new GraphScratch()
+  readonly #live: Uint8Array
   readonly #cycles: CycleMetrics[] = []
   readonly #baselineGraph: DirectedGraph
   readonly #baseline: GraphBaseline
   #lastGraph: DirectedGraph | null = null
   #cycle = 0
   #events = 0
+  /** Where #prefetch() puts what it reads, so that the reads are not optimised away. */
+  #prefetched = 0
 
   constructor (config: OverlaySimulationConfig) {
     const problems = overlaySimulationConfigProblems(config)
@@ -71,7 +80,7 @@ export class OverlaySimulation {
     this.#root = new SeededRandom(config.seed)
     this.#failures = this.#root.fork('failures') as SeededRandom
     this.agents = new SimAgents(n, config.seedContacts, this.#root.fork('contacts'), config.topology === 'join')
-    this.#queue = new EventQueue<CyclonMessage>(n * 4)
+    this.#queue = new CalendarQueue<CyclonMessage>()
     const periodMs = config.cyclon.shufflePeriodMs
     const agents = this.agents
     const descriptorBytes = (descriptor: PeerDescriptor): number => agents.descriptorWireBytes(descriptor)
@@ -88,15 +97,17 @@ export class OverlaySimulation {
       random: this.#root.fork('network'),
       queue: this.#queue,
       deliverKind: DELIVER,
-      indexOf: id => this.agents.indexOf(id),
+      indexOf: to => this.agents.indexOfAddress(to),
       wireBytes: message => cyclonMessageWireBytes(message, descriptorBytes)
     })
     this.#nodes = new Array<CyclonNode | undefined>(n).fill(undefined)
+    this.#storage = new NodeStorage(config.cyclon, n)
     this.#state = new Uint8Array(n)
     this.#wakeAtMs = new Float64Array(n).fill(Number.POSITIVE_INFINITY)
     this.#incarnation = new Int32Array(n)
     this.#requests = new Int32Array(n)
     this.#mark = new Int32Array(n)
+    this.#live = new Uint8Array(n)
     const sampling = config.metrics
     this.#baselineGraph = randomGraph(n, config.cyclon.cacheSize, this.#root.fork('random-graph'))
     this.#baseline = measureBaseline(this.#baselineGraph, config.cyclon.cacheSize, sampling, this.#root.fork('metrics').fork('random-graph'))
@@ -142,6 +153,7 @@ export class OverlaySimulation {
     const event = queue.popped
     while (queue.peekTimeMs() < endMs) {
       queue.pop()
+      this.#prefetch(queue.peekTarget())
       this.#events++
       this.clock.advanceTo(event.atMs)
       if (event.kind === DELIVER) this.#deliver(event.target, event.source, event.payload as CyclonMessage)
@@ -184,10 +196,14 @@ export class OverlaySimulation {
     const plan = planInitialTopology(this.config, this.#root.fork('topology'))
     // Agents up at the start are given their starting caches, not joined: their join requests are muted.
     this.#network.muted = true
+    const descriptors = this.agents.descriptors
+    const entries: PeerDescriptor[] = []
     for (const index of plan.upAtStart) {
       const node = this.#bringUp(index)
-      const entries = plan.cacheOf(index)
-      if (entries.length > 0) node.seed(entries.map(i => this.agents.descriptors[i] as PeerDescriptor))
+      const cache = plan.cacheOf(index)
+      entries.length = cache.length
+      for (let k = 0; k < cache.length; k++) entries[k] = descriptors[cache[k] as number] as PeerDescriptor
+      if (entries.length > 0) node.seed(entries)
     }
     this.#network.muted = false
     for (const index of plan.upAtStart) this.#reschedule(index)
@@ -202,7 +218,8 @@ export class OverlaySimulation {
     const node = new CyclonNode(
       { id: self.id, address: self.address, metadata: self.metadata },
       { clock: this.clock, random: agentRandom.fork(incarnation === 0 ? 'cyclon' : `cyclon-restart-${incarnation}`), transport: this.#network.transportFor(index) },
-      this.config.cyclon
+      this.config.cyclon,
+      { peers: this.agents.peers, storage: { storage: this.#storage, slot: index } }
     )
     this.#nodes[index] = node
     this.#state[index] = AGENT_UP
@@ -249,6 +266,31 @@ export class OverlaySimulation {
     if (atMs !== Number.POSITIVE_INFINITY) this.#queue.push(atMs, WAKEUP, index, index)
   }
 
+  /**
+   * Reads, and discards, a little of the state of the agent the next event is for — its node,
+   * its counters, and a word of every cache line of its storage regions — so that the memory
+   * is on its way to the CPU cache while the current event runs. At 100,000 agents nearly every
+   * event finds its agent's state in main memory (a few hundred nanoseconds per line on this
+   * machine), and the loads issued here overlap instead of coming one after another. It
+   * changes nothing the simulation computes.
+   */
+  #prefetch (index: number): void {
+    if (index < 0) return
+    const node = this.#nodes[index]
+    let touched = 0
+    if (node !== undefined) touched += node.cacheSize
+    const storage = this.#storage
+    // The numbers region read as 32-bit integers (its doubles as halves: only the loads matter),
+    // one per 64-byte line.
+    const ints = storage.ints
+    const intsEnd = 2 * (index + 1) * storage.numbersPerNode
+    for (let k = 2 * index * storage.numbersPerNode; k < intsEnd; k += 16) touched += ints[k] as number
+    const refs = storage.refs
+    const refsEnd = (index + 1) * storage.refsPerNode
+    for (let k = index * storage.refsPerNode; k < refsEnd; k += 8) if (refs[k] === undefined) touched++
+    this.#prefetched = (this.#prefetched + touched) | 0
+  }
+
   #apply (action: SimAction): void {
     const n = this.config.agents
     if (action.kind === 'restart') {
@@ -286,9 +328,10 @@ export class OverlaySimulation {
     const snapshot = snapshotCaches(
       this.config.agents,
       i => (this.#state[i] === AGENT_UP ? this.#nodes[i] : undefined),
-      id => this.agents.indexOf(id),
       this.config.cyclon,
-      this.#mark
+      this.#mark,
+      this.#live,
+      this.#scratch
     )
     this.#lastGraph = snapshot.graph
     const every = this.config.metrics.structureEveryCycles
@@ -306,7 +349,7 @@ export class OverlaySimulation {
       requestsReceived: this.#requests,
       bytesSent: this.#network.bytesSentInCycle,
       messagesSent: this.#network.messagesSentInCycle
-    }, structure)
+    }, structure, this.#scratch)
     this.#requests.fill(0)
     this.#network.resetCycleCounters()
     return metrics

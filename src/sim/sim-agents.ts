@@ -5,12 +5,16 @@
  * introducer, agent 0, plus optional seed agents). Objects that many agents would hold alike
  * (label maps, the introducer-only contact list) are shared to keep per-agent memory small.
  * Names are numbered with a fixed width (agent-000042), so every agent's descriptor has the
- * same size on the wire and counting bytes needs only each descriptor's age.
+ * same size on the wire and counting bytes needs only each descriptor's age. `peers` is the
+ * PeerTable every simulated CyclonNode shares, with the agents interned in index order, so that
+ * a node's cache handles are agent indexes; the agents' descriptors are made from it (tagged),
+ * so a node given one to seed its cache does not look its id up.
  */
 import { assert } from '../core/assert.ts'
 import type { PeerAddress, Random } from '../core/ports.ts'
 import { agentId, descriptorWireBytes } from '../protocol/cyclon/peer-descriptor.ts'
 import type { AgentId, PeerDescriptor, PeerMetadata } from '../protocol/cyclon/peer-descriptor.ts'
+import { PeerTable, tagged, taggedAddress } from '../protocol/cyclon/peer-table.ts'
 
 export const INTRODUCER_INDEX = 0
 
@@ -19,9 +23,11 @@ const ID_PREFIX = 'agent-'
 export class SimAgents {
   readonly count: number
   readonly ids: AgentId[]
-  /** Each agent as a fresh descriptor (age 0); shared, never mutated (CyclonNode copies what it keeps). */
+  /** Each agent as a fresh descriptor (age 0), tagged with its handle in `peers`; shared, never mutated. */
   readonly descriptors: PeerDescriptor[]
   readonly contacts: Array<readonly PeerAddress[]>
+  /** Every agent, interned in index order: the handle of agent i is i. */
+  readonly peers = new PeerTable()
   readonly #indexById: Map<string, number>
   /** descriptorWireBytes of any agent's descriptor, less its age's digits: the same for all. */
   readonly #bytesBeforeAge: number
@@ -38,10 +44,12 @@ export class SimAgents {
     const labels: Array<Readonly<Record<string, string>>> = []
     for (let s = 0; s < 100; s++) labels.push({ site: `site-${String(s).padStart(2, '0')}` })
     const width = Math.max(6, String(count - 1).length)
+    const addresses = new Array<string>(count)
+    const metadata = new Array<PeerMetadata>(count)
     for (let i = 0; i < count; i++) {
       const number = String(i).padStart(width, '0')
       const id = agentId(`${ID_PREFIX}${number}`)
-      const metadata: PeerMetadata = {
+      metadata[i] = {
         version: 1,
         cloudlet: `cloudlet-${number}`,
         region: `region-${i % 8}`,
@@ -49,13 +57,22 @@ export class SimAgents {
         labels: labels[i % 100] as Readonly<Record<string, string>>,
         software: '0.1.0'
       }
+      addresses[i] = `sim://${id}`
       this.ids[i] = id
-      this.descriptors[i] = { id, address: `sim://${id}`, age: 0, metadata }
+      const handle = this.peers.intern(id)
+      assert(handle === i, 'agents are interned in index order')
       this.#indexById.set(id, i)
     }
-    const sizes = new Set(this.descriptors.map(d => descriptorWireBytes(d) - String(d.age).length))
+    // The descriptors made in a loop of their own, so that they lie together in memory: the
+    // starting caches are planted from them, two million reads in random order at 100,000 agents.
+    for (let i = 0; i < count; i++) this.descriptors[i] = tagged(i, this.ids[i] as AgentId, addresses[i] as string, 0, metadata[i] as PeerMetadata)
+    // Every descriptor's JSON has the same length, so descriptorWireBytes (the JSON's length less
+    // a constant) gives them all the same size; checked on the JSON to keep 100,000 metadata
+    // objects out of descriptorWireBytes' cache.
+    const sizes = new Set(this.descriptors.map(d => JSON.stringify(d).length))
     assert(sizes.size === 1, 'simulated agents\' descriptors must all have the same size on the wire')
-    this.#bytesBeforeAge = [...sizes][0] as number
+    const first = this.descriptors[0] as PeerDescriptor
+    this.#bytesBeforeAge = descriptorWireBytes(first) - String(first.age).length
     const introducer = this.address(INTRODUCER_INDEX)
     const introducerOnly: readonly PeerAddress[] = [introducer]
     this.contacts = new Array<readonly PeerAddress[]>(count)
@@ -78,7 +95,16 @@ export class SimAgents {
 
   address (index: number): PeerAddress {
     const d = this.descriptors[index] as PeerDescriptor
-    return { id: d.id, address: d.address }
+    return taggedAddress(index, d.id, d.address)
+  }
+
+  /**
+   * The index of the agent at `to`: read from its tag when a simulated node made it (see
+   * PeerTable), else found by its id.
+   */
+  indexOfAddress (to: PeerAddress): number | undefined {
+    const handle = this.peers.handleOfAddress(to)
+    return handle >= 0 ? handle : this.indexOf(to.id)
   }
 
   /**

@@ -22,7 +22,7 @@ function network (options: { lossProbability?: number, partitions?: Partition[] 
     latency: { kind: 'uniform', minMs: 10, maxMs: 20 },
     lossProbability: options.lossProbability ?? 0,
     partitions: options.partitions ?? []
-  }, { clock, random: new SeededRandom('net'), queue, deliverKind: DELIVER, indexOf: id => { const i = ids.indexOf(id); return i < 0 ? undefined : i }, wireBytes: m => m.length })
+  }, { clock, random: new SeededRandom('net'), queue, deliverKind: DELIVER, indexOf: to => { const i = ids.indexOf(to.id); return i < 0 ? undefined : i }, wireBytes: m => m.length })
   return { clock, queue, net }
 }
 

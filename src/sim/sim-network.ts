@@ -2,13 +2,13 @@
  * SimNetwork: the network between simulated agents. A message sent through an agent's
  * SimTransport is counted (messages and bytes, by sender), may be lost (a probability),
  * is dropped when a partition separates sender and receiver at the time of sending, and
- * otherwise becomes a delivery event on the EventQueue after a latency drawn from the model.
+ * otherwise becomes a delivery event on the event queue after a latency drawn from the model.
  * Whether the receiver is up is decided at delivery time by the simulation, which also owns
  * the agents; the network only knows agents by index. No JSON, no copies: the message object
  * itself travels, since CyclonNode never reuses a message it sent.
  */
 import type { PeerAddress, Random, Transport } from '../core/ports.ts'
-import type { EventQueue } from './event-queue.ts'
+import type { EventSink } from './event-queue.ts'
 import type { LatencyModel } from './latency.ts'
 import { sampleLatencyMs, uniform01 } from './latency.ts'
 import type { Clock } from '../core/ports.ts'
@@ -32,11 +32,11 @@ export interface SimNetworkPorts<M> {
   readonly clock: Clock
   /** The network's own stream (latency and loss draws). */
   readonly random: Random
-  readonly queue: EventQueue<M>
+  readonly queue: EventSink<M>
   /** The event kind the simulation dispatches as "deliver payload from source to target". */
   readonly deliverKind: number
-  /** The index of an agent id, or undefined for an id nobody has. */
-  readonly indexOf: (id: string) => number | undefined
+  /** The index of the agent at an address, or undefined for an id nobody has. */
+  readonly indexOf: (to: PeerAddress) => number | undefined
   /** Bytes a message takes on the wire. */
   readonly wireBytes: (message: M) => number
 }
@@ -87,7 +87,7 @@ export class SimNetwork<M> {
     this.counters.bytes += bytes
     this.bytesSentInCycle[from] = (this.bytesSentInCycle[from] as number) + bytes
     this.messagesSentInCycle[from] = (this.messagesSentInCycle[from] as number) + 1
-    const target = this.#ports.indexOf(to.id)
+    const target = this.#ports.indexOf(to)
     if (target === undefined) {
       this.counters.unknownDestination++
       return

@@ -1,14 +1,23 @@
 /**
  * CyclonNode, a few nodes at a time in a synchronous harness (test/fixtures/cyclon-harness.ts):
  * the shuffle's steps as the paper gives them, merging, timeouts, joining through an
- * introducer, rejoining, leaving, and the invariants under a long seeded run with failures.
+ * introducer, rejoining, leaving, and the invariants under a long seeded run with failures;
+ * and the data layout: a node with a table of its own (rebuilt as it grows) does exactly what
+ * one with a shared table does, and only the latter tags what it sends.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { CyclonHarness } from '../../../test/fixtures/cyclon-harness.ts'
 import type { CyclonConfig } from './cyclon-config.ts'
 import { LARGE_CLUSTER_CYCLON_CONFIG, SMALL_CLUSTER_CYCLON_CONFIG, cyclonConfigProblems } from './cyclon-config.ts'
-import type { ShuffleReply, ShuffleRequest } from './messages.ts'
+import { CyclonNode } from './cyclon-node.ts'
+import type { CyclonNodeOptions } from './cyclon-node.ts'
+import type { CyclonMessage, ShuffleReply, ShuffleRequest } from './messages.ts'
+import { agentId } from './peer-descriptor.ts'
+import type { PeerDescriptor } from './peer-descriptor.ts'
+import { NO_PEER, PeerTable } from './peer-table.ts'
+import { SeededRandom } from '../../sim/seeded-random.ts'
+import { VirtualClock } from '../../sim/virtual-clock.ts'
 
 const config: CyclonConfig = { ...SMALL_CLUSTER_CYCLON_CONFIG, shufflePeriodMs: 1000, replyTimeoutMs: 300, rejoinBackoffMs: 500 }
 
@@ -169,5 +178,59 @@ describe('CyclonNode invariants under a long run', () => {
         assert.equal(new Set(ids).size, ids.length)
       }
     }
+  })
+})
+
+describe('CyclonNode data layout', () => {
+  it('behaves the same with a table of its own, rebuilt as it hears of ever more peers, as with a shared table (seed layout-1)', () => {
+    const clock = new VirtualClock()
+    const layoutConfig: CyclonConfig = { ...config, cacheSize: 8, shuffleLength: 4 }
+    const self = { id: agentId('x'), address: 'sim://x', metadata: { version: 1, cloudlet: 'x', region: 'r', availabilityZone: 'az', labels: {}, software: 'test' } }
+    const sent: CyclonMessage[][] = [[], []]
+    const make = (i: number, options: CyclonNodeOptions): CyclonNode => new CyclonNode(self, { clock, random: new SeededRandom('layout-1'), transport: { send: (_to, message) => { sent[i]?.push(message) } } }, layoutConfig, options)
+    const own = make(0, {})
+    const shared = make(1, { peers: new PeerTable() })
+    const peer = (n: number, age = 0): PeerDescriptor => ({ id: agentId(`p${n}`), address: `sim://p${n}`, age, metadata: { version: 1, cloudlet: `c${n}`, region: 'r', availabilityZone: 'az', labels: {}, software: 'test' } })
+    const both = (act: (node: CyclonNode) => void): void => {
+      act(own)
+      act(shared)
+      assert.equal(JSON.stringify(sent[0]), JSON.stringify(sent[1]), 'the same messages')
+      assert.deepEqual(own.view(), shared.view())
+      assert.deepEqual(own.pendingPeers(), shared.pendingPeers())
+    }
+    both(n => n.seed(Array.from({ length: 8 }, (_, k) => peer(k, k))))
+    let fresh = 100
+    for (let round = 0; round < 200; round++) {
+      clock.advanceBy(own.nextWakeupMs() - clock.nowMs())
+      both(n => n.onTick())
+      const request = sent[0]?.at(-1)
+      assert.ok(request?.kind === 'ShuffleRequest')
+      // Someone else's shuffle reaches it first, with peers it has never heard of.
+      const sender = peer(fresh++)
+      const incoming: CyclonMessage = { kind: 'ShuffleRequest', shuffleId: round, entries: [sender, peer(fresh++, 1), peer(fresh++, 2)] }
+      both(n => n.onMessage(sender.id, incoming))
+      // Then the answer to its own, from Q, with more new peers and one it may know.
+      const reply: CyclonMessage = { kind: 'ShuffleReply', shuffleId: request.shuffleId, entries: [peer(fresh++), peer(fresh++, 3), peer(fresh++, 1), peer(round % 8, 0)] }
+      both(n => n.onMessage(agentId('q'), reply))
+      const ids = own.neighbourIds()
+      assert.equal(new Set(ids).size, ids.length)
+      assert.ok(ids.length <= layoutConfig.cacheSize && !ids.includes(self.id))
+    }
+    assert.ok(fresh - 100 > 3 * (256 + 4 * layoutConfig.cacheSize), 'enough new peers to rebuild the table several times')
+    assert.equal(own.stats.shufflesCompleted, 200)
+  })
+
+  it('sends plain descriptors with a table of its own, and tags them with a shared one (invisible to JSON)', () => {
+    const clock = new VirtualClock()
+    const table = new PeerTable()
+    const messages: CyclonMessage[] = []
+    const self = { id: agentId('y'), address: 'sim://y', metadata: { version: 1, cloudlet: 'y', region: 'r', availabilityZone: 'az', labels: {}, software: 'test' } }
+    const plain = new CyclonNode(self, { clock, random: new SeededRandom('t'), transport: { send: (_to, m) => { messages.push(m) } } }, config)
+    const tagged = new CyclonNode(self, { clock, random: new SeededRandom('t'), transport: { send: (_to, m) => { messages.push(m) } } }, config, { peers: table })
+    assert.deepEqual(Object.getOwnPropertySymbols(plain.descriptor), [])
+    assert.equal(Object.getOwnPropertySymbols(tagged.descriptor).length, 1)
+    assert.equal(table.tagOf(tagged.descriptor), table.handleOf(self.id))
+    assert.equal(table.tagOf({ ...tagged.descriptor, id: agentId('someone-else') }), NO_PEER, 'an altered copy is not trusted')
+    assert.equal(JSON.stringify(tagged.descriptor), JSON.stringify(plain.descriptor))
   })
 })

@@ -10,15 +10,25 @@
  * keep what they received, filling empty slots first and then the slots of the entries they
  * sent. A Q that does not answer in time has already been dropped. Newcomers get in through an
  * introducer's random walks; a node whose cache empties joins again, backing off; leaving tells
- * the neighbours. Cache slots are updated in place and found by a scan (no per-node Map), because the simulator
- * runs 100,000 of these and allocation and scans were most of its time.
+ * the neighbours.
+ *
+ * Layout (README.md): the simulator runs 100,000 of these. A cache slot is a peer handle (a
+ * small integer from a PeerTable) and an age, as 32-bit integers in the node's region of a
+ * NodeStorage, and the entry's id, address and metadata in its region of the storage's
+ * references; the pending shuffles' records follow in the same regions. Entries are updated in
+ * place and found by a scan of integers; keeping a received entry allocates nothing, and one
+ * sent by a node of the same shared table (in the simulator) is not even looked up (see
+ * PeerTable's tags). Only the messages sent are fresh objects.
  */
 import { assert } from '../../core/assert.ts'
 import type { Clock, PeerAddress, Random, Transport } from '../../core/ports.ts'
 import type { CyclonConfig } from './cyclon-config.ts'
 import { cyclonConfigProblems } from './cyclon-config.ts'
 import type { CyclonMessage } from './messages.ts'
+import { NodeStorage, REFS_PER_PEER, pendingRecordLength } from './node-storage.ts'
+import { PendingShuffles } from './pending-shuffles.ts'
 import type { AgentId, PeerDescriptor, PeerMetadata } from './peer-descriptor.ts'
+import { NO_PEER, PeerTable, tagged, taggedAddress } from './peer-table.ts'
 
 export interface CyclonPorts {
   readonly clock: Clock
@@ -30,6 +40,21 @@ export interface CyclonSelf {
   readonly id: AgentId
   readonly address: string
   readonly metadata: PeerMetadata
+}
+
+export interface CyclonNodeOptions {
+  /**
+   * A PeerTable shared with other nodes in the same process (the simulator's, which interns
+   * every agent up front). Without it the node keeps a table of its own and rebuilds it, with
+   * only the peers it still holds, whenever it has grown well past what a cache needs.
+   */
+  readonly peers?: PeerTable
+  /**
+   * Where the node keeps its cache and pending shuffles: region `slot` of `storage`, shared with
+   * other nodes (the simulator's, one region per agent). The node clears the region when it
+   * starts. Without it the node has a storage of its own.
+   */
+  readonly storage?: { readonly storage: NodeStorage, readonly slot: number }
 }
 
 /** What a node counts; read by metrics and by the agent's status. */
@@ -53,25 +78,20 @@ export interface CyclonStats {
   malformed: number
 }
 
-/** A cache slot, owned by this node and changed in place; messages carry copies. */
-interface Entry {
-  id: AgentId
-  address: string
-  age: number
-  metadata: PeerMetadata
-}
-
-interface PendingShuffle {
-  readonly peer: Entry
-  /** The ids of the entries sent, whose slots the reply may take. */
-  readonly sentIds: readonly AgentId[]
-  readonly deadlineMs: number
-}
-
 /** The most newcomers an introducer remembers, to ignore their repeated join requests. */
 const RECENT_NEWCOMERS_MAX = 1024
 /** An empty cache backs off up to this many times the base backoff. */
 const REJOIN_BACKOFF_FACTOR_MAX = 16
+/** A table of the node's own is rebuilt when it holds more peers than this (plus a few per cache slot). */
+const OWN_TABLE_SLACK = 256
+
+/**
+ * Scratch for drawing random cache slots (#pickRandom) and for the peers a shuffle reply gives
+ * away, shared by every node of the process: each use is over before the node sends anything,
+ * so no other node can run in between.
+ */
+const picks: number[] = []
+const repliedPeers: number[] = []
 
 export class CyclonNode {
   readonly config: CyclonConfig
@@ -91,26 +111,64 @@ export class CyclonNode {
     malformed: 0
   }
 
-  readonly #ports: CyclonPorts
+  // The ports, held one by one rather than as the ports object: one pointer less to follow.
+  readonly #random: Random
+  readonly #transport: Transport<CyclonMessage>
+  readonly #clock: Clock
+  /**
+   * Cache slot k (k < #size) holds peer #ints[#base + k], of age #ints[#ageBase + k], with id,
+   * address and metadata at #refs[#refBase + 3k …]; the pending shuffles' records follow in
+   * the storage's numbers and references (PendingShuffles).
+   */
+  readonly #ints: Int32Array
+  readonly #base: number
+  readonly #ageBase: number
+  readonly #refs: unknown[]
+  readonly #refBase: number
+  #size = 0
+  readonly #pending: PendingShuffles
+  #table: PeerTable
+  #selfHandle: number
+  /** This node as its peers see it (age 0); rebuilt when its metadata changes. */
+  #selfDescriptor: PeerDescriptor
   #self: CyclonSelf
-  readonly #cache: Entry[] = []
-  readonly #pending = new Map<number, PendingShuffle>()
-  /** Scratch for drawing random entries without copying the cache. */
-  readonly #picks: number[] = []
+  readonly #ownsTable: boolean
   #nextShuffleId: number
   #nextShuffleAtMs: number
   #contacts: readonly PeerAddress[] = []
   #nextJoinAtMs: number | null = null
   #joinAttempts = 0
-  readonly #recentNewcomers = new Map<AgentId, number>()
+  /** Created when the node first acts as an introducer. */
+  #recentNewcomers: Map<AgentId, number> | null = null
   #left = false
 
-  constructor (self: CyclonSelf, ports: CyclonPorts, config: CyclonConfig) {
+  constructor (self: CyclonSelf, ports: CyclonPorts, config: CyclonConfig, options: CyclonNodeOptions = {}) {
     const problems = cyclonConfigProblems(config)
-    assert(problems.length === 0, `invalid Cyclon configuration: ${problems.join('; ')}`)
-    this.#self = self
-    this.#ports = ports
+    if (problems.length > 0) assert(false, `invalid Cyclon configuration: ${problems.join('; ')}`)
+    this.#random = ports.random
+    this.#transport = ports.transport
+    this.#clock = ports.clock
     this.config = config
+    const { storage, slot } = options.storage ?? { storage: new NodeStorage(config, 1), slot: 0 }
+    assert(storage.fits(config) && slot >= 0 && slot < storage.nodes, 'the node\'s storage region does not fit its configuration')
+    const c = config.cacheSize
+    const numbersBase = slot * storage.numbersPerNode
+    this.#ints = storage.ints
+    this.#base = 2 * numbersBase
+    this.#ageBase = this.#base + c
+    this.#refs = storage.refs
+    this.#refBase = slot * storage.refsPerNode
+    // A region may have served an earlier node (an agent that restarted).
+    storage.numbers.fill(0, numbersBase, numbersBase + storage.numbersPerNode)
+    this.#refs.fill(undefined, this.#refBase, this.#refBase + storage.refsPerNode)
+    // The cache's handles and ages (2c integers) take the room of c doubles; the records follow.
+    this.#pending = new PendingShuffles(storage.numbers, numbersBase + c, this.#refs, this.#refBase + REFS_PER_PEER * c, config.maxPendingShuffles, pendingRecordLength(config))
+    const table = options.peers ?? new PeerTable()
+    this.#table = table
+    this.#selfHandle = table.intern(self.id)
+    this.#ownsTable = options.peers === undefined
+    this.#selfDescriptor = this.#describe(this.#selfHandle, self.id, self.address, 0, self.metadata)
+    this.#self = self
     // Random, so that a late reply meant for a previous run of this agent matches nothing.
     this.#nextShuffleId = 1 + ports.random.int(0x7fff_ffff)
     // A random phase, so that agents started together do not shuffle in lockstep.
@@ -121,23 +179,39 @@ export class CyclonNode {
     return this.#self.id
   }
 
-  /** This node as its peers see it: a fresh descriptor (age 0). */
+  /** This node as its peers see it: a fresh descriptor (age 0). Shared and immutable. */
   get descriptor (): PeerDescriptor {
-    return { id: this.#self.id, address: this.#self.address, age: 0, metadata: this.#self.metadata }
+    return this.#selfDescriptor
   }
 
   /** The cache now, as copies. */
   view (): PeerDescriptor[] {
-    return this.#cache.map(copy)
+    const view: PeerDescriptor[] = []
+    for (let k = 0; k < this.#size; k++) view.push({ id: this.#idAt(k), address: this.#addressAt(k), age: this.#ageAt(k), metadata: this.#metadataAt(k) })
+    return view
   }
 
   /** The ids in the cache now (for metrics over many nodes). */
   neighbourIds (): AgentId[] {
-    return this.#cache.map(e => e.id)
+    const ids: AgentId[] = []
+    for (let k = 0; k < this.#size; k++) ids.push(this.#idAt(k))
+    return ids
+  }
+
+  /**
+   * The cache's peers as handles of the node's PeerTable (the one given in its options),
+   * written into `into` from `at`; returns how many. For a simulator measuring many nodes
+   * without allocating.
+   */
+  copyNeighbourHandles (into: Int32Array, at: number): number {
+    const ints = this.#ints
+    const base = this.#base
+    for (let k = 0; k < this.#size; k++) into[at + k] = ints[base + k] as number
+    return this.#size
   }
 
   get cacheSize (): number {
-    return this.#cache.length
+    return this.#size
   }
 
   get hasLeft (): boolean {
@@ -146,12 +220,15 @@ export class CyclonNode {
 
   /** The peers whose shuffles await a reply (their entries are out of the cache until then). */
   pendingPeers (): AgentId[] {
-    return [...this.#pending.values()].map(p => p.peer.id)
+    const ids: AgentId[] = []
+    for (let i = 0; i < this.#pending.count; i++) ids.push(this.#pending.peerId(i))
+    return ids
   }
 
   /** Changes this node's metadata; its version goes up so peers replace the old description. */
   setMetadata (metadata: Omit<PeerMetadata, 'version'>): void {
     this.#self = { ...this.#self, metadata: { ...metadata, version: this.#self.metadata.version + 1 } }
+    this.#selfDescriptor = this.#describe(this.#selfHandle, this.#self.id, this.#self.address, 0, this.#self.metadata)
   }
 
   /**
@@ -160,7 +237,8 @@ export class CyclonNode {
    */
   seed (entries: readonly PeerDescriptor[]): void {
     this.#left = false
-    this.#merge(entries, [])
+    this.#merge(entries, NO_SLOTS, 0, 0)
+    this.#compactTableIfLarge()
   }
 
   /**
@@ -171,9 +249,11 @@ export class CyclonNode {
    */
   join (contacts: readonly PeerAddress[], options: { seedsInCache?: boolean } = {}): void {
     this.#left = false
-    this.#contacts = contacts.filter(c => c.id !== this.#self.id)
+    // Kept as given when this node is not among them (no copy per node for a shared list).
+    this.#contacts = contacts.some(c => c.id === this.#self.id) ? contacts.filter(c => c.id !== this.#self.id) : contacts
     if (options.seedsInCache === true) {
-      this.#merge(this.#contacts.map(c => ({ id: c.id as AgentId, address: c.address, age: 0, metadata: UNKNOWN_METADATA })), [])
+      this.#merge(this.#contacts.map(c => ({ id: c.id as AgentId, address: c.address, age: 0, metadata: UNKNOWN_METADATA })), NO_SLOTS, 0, 0)
+      this.#compactTableIfLarge()
     }
     this.#joinAttempts = 0
     this.#sendJoin()
@@ -181,8 +261,10 @@ export class CyclonNode {
 
   /** Leaves gracefully: tells every neighbour to forget this node, and stops taking part. */
   leave (): void {
-    for (const entry of this.#cache) this.#ports.transport.send(entry, { kind: 'Leave', id: this.#self.id })
-    this.#cache.length = 0
+    const size = this.#size
+    this.#size = 0
+    for (let k = 0; k < size; k++) this.#transport.send(this.#addressOfSlot(k), { kind: 'Leave', id: this.#self.id })
+    this.#refs.fill(undefined, this.#refBase, this.#refBase + REFS_PER_PEER * size)
     this.#pending.clear()
     this.#left = true
   }
@@ -191,22 +273,25 @@ export class CyclonNode {
   nextWakeupMs (): number {
     if (this.#left) return Number.POSITIVE_INFINITY
     let next = this.#nextShuffleAtMs
-    for (const p of this.#pending.values()) if (p.deadlineMs < next) next = p.deadlineMs
-    if (this.#cache.length === 0 && this.#nextJoinAtMs !== null && this.#nextJoinAtMs < next) next = this.#nextJoinAtMs
+    if (this.#pending.count > 0) next = Math.min(next, this.#pending.earliestDeadlineMs())
+    if (this.#size === 0 && this.#nextJoinAtMs !== null && this.#nextJoinAtMs < next) next = this.#nextJoinAtMs
     return next
   }
 
   /** Does what is due: expires unanswered shuffles, rejoins with an empty cache, starts a shuffle. Runs to completion. */
   onTick (): void {
-    const now = this.#ports.clock.nowMs()
-    for (const [shuffleId, pending] of this.#pending) {
-      if (pending.deadlineMs <= now) {
-        this.#pending.delete(shuffleId)
+    const now = this.#clock.nowMs()
+    const pending = this.#pending
+    for (let i = 0; i < pending.count;) {
+      if (pending.deadlineMs(i) <= now) {
+        pending.removeAt(i)
         this.stats.shufflesTimedOut++
+      } else {
+        i++
       }
     }
     if (this.#left) return
-    if (this.#cache.length === 0) {
+    if (this.#size === 0) {
       if (this.#nextJoinAtMs !== null && now >= this.#nextJoinAtMs) this.#sendJoin()
       while (this.#nextShuffleAtMs <= now) this.#nextShuffleAtMs += this.config.shufflePeriodMs
       return
@@ -222,35 +307,40 @@ export class CyclonNode {
   onMessage (from: AgentId, message: CyclonMessage): void {
     if (this.#left) return
     switch (message.kind) {
-      case 'ShuffleRequest': return this.#onShuffleRequest(from, message.shuffleId, message.entries)
-      case 'ShuffleReply': return this.#onShuffleReply(message.shuffleId, message.entries)
-      case 'JoinRequest': return this.#onJoinRequest(message.newcomer)
-      case 'JoinWalk': return this.#onJoinWalk(message.newcomer, message.ttl)
-      case 'JoinReply': return this.#merge(message.entries, [])
-      case 'Leave': return this.#onLeave(from)
+      case 'ShuffleRequest': this.#onShuffleRequest(from, message.shuffleId, message.entries); break
+      case 'ShuffleReply': this.#onShuffleReply(message.shuffleId, message.entries); break
+      case 'JoinRequest': this.#onJoinRequest(message.newcomer); break
+      case 'JoinWalk': this.#onJoinWalk(message.newcomer, message.ttl); break
+      case 'JoinReply': this.#merge(message.entries, NO_SLOTS, 0, 0); break
+      case 'Leave': this.#onLeave(from); break
     }
+    this.#compactTableIfLarge()
   }
 
   #shuffle (now: number): void {
-    for (const entry of this.#cache) entry.age++
-    if (this.#pending.size >= this.config.maxPendingShuffles) {
+    const ints = this.#ints
+    const ageBase = this.#ageBase
+    for (let k = 0; k < this.#size; k++) ints[ageBase + k] = (ints[ageBase + k] as number) + 1
+    if (this.#pending.full) {
       this.stats.shufflesSkipped++
       return
     }
-    const q = this.#removeOldest()
-    const count = this.#pickRandom(this.config.shuffleLength - 1, null)
-    const self = this.descriptor
-    const entries: PeerDescriptor[] = [self]
-    const sentIds: AgentId[] = []
-    for (let i = 0; i < count; i++) {
-      const entry = this.#cache[this.#picks[i] as number] as Entry
-      entries.push(copy(entry))
-      sentIds.push(entry.id)
-    }
+    const oldest = this.#oldestSlot()
+    const to = this.#addressOfSlot(oldest)
     const shuffleId = this.#nextShuffleId++
-    this.#pending.set(shuffleId, { peer: q, sentIds, deadlineMs: now + this.config.replyTimeoutMs })
+    // Q leaves the cache for the pending shuffle's record until the reply comes.
+    const record = this.#pending.open(shuffleId, now + this.config.replyTimeoutMs, this.#peerAt(oldest), this.#idAt(oldest), this.#addressAt(oldest), this.#metadataAt(oldest))
+    this.#removeSwappingLast(oldest)
+    const count = this.#pickRandom(this.config.shuffleLength - 1, NO_PEER)
+    const entries = new Array<PeerDescriptor>(count + 1)
+    entries[0] = this.#selfDescriptor
+    for (let i = 0; i < count; i++) {
+      const k = picks[i] as number
+      entries[i + 1] = this.#descriptorAt(k)
+      this.#pending.addSent(record, this.#peerAt(k))
+    }
     this.stats.shufflesStarted++
-    this.#ports.transport.send(q, { kind: 'ShuffleRequest', shuffleId, entries })
+    this.#transport.send(to, { kind: 'ShuffleRequest', shuffleId, entries })
   }
 
   #onShuffleRequest (from: AgentId, shuffleId: number, entries: readonly PeerDescriptor[]): void {
@@ -260,53 +350,57 @@ export class CyclonNode {
       return
     }
     this.stats.shuffleRequestsReceived++
-    const count = this.#pickRandom(this.config.shuffleLength, sender.id)
-    const replied: PeerDescriptor[] = []
-    const repliedIds: AgentId[] = []
+    const count = this.#pickRandom(this.config.shuffleLength, this.#handleOf(sender))
+    const replied = new Array<PeerDescriptor>(count)
     for (let i = 0; i < count; i++) {
-      const entry = this.#cache[this.#picks[i] as number] as Entry
-      replied.push(copy(entry))
-      repliedIds.push(entry.id)
+      const k = picks[i] as number
+      replied[i] = this.#descriptorAt(k)
+      repliedPeers[i] = this.#peerAt(k)
     }
-    this.#ports.transport.send(sender, { kind: 'ShuffleReply', shuffleId, entries: replied })
-    this.#merge(entries, repliedIds)
+    // Merged before the reply goes (it holds copies): the scratch arrays are then free again
+    // should the transport deliver synchronously.
+    this.#merge(entries, repliedPeers, 0, count)
+    this.#transport.send(sender, { kind: 'ShuffleReply', shuffleId, entries: replied })
   }
 
   #onShuffleReply (shuffleId: number, entries: readonly PeerDescriptor[]): void {
-    const pending = this.#pending.get(shuffleId)
-    if (pending === undefined) {
+    const pending = this.#pending
+    const index = pending.indexOf(shuffleId)
+    if (index < 0) {
       // Late (its shuffle timed out) or unknown: what it brings may still fill empty slots.
       this.stats.staleReplies++
-      this.#merge(entries, [])
+      this.#merge(entries, NO_SLOTS, 0, 0)
       return
     }
-    this.#pending.delete(shuffleId)
     this.stats.shufflesCompleted++
-    this.#merge(entries, pending.sentIds)
+    const q = pending.peer(index)
+    const qId = pending.peerId(index)
+    const qAddress = pending.peerAddress(index)
+    const qMetadata = pending.peerMetadata(index)
+    this.#merge(entries, pending.sentHandles(), pending.sentStart(index), pending.sentCount(index))
+    pending.removeAt(index)
     // Q answered, so it is alive: keep it where there is room (in a cluster of two, Q is the only peer).
-    if (this.#cache.length < this.config.cacheSize && this.#find(pending.peer.id) === undefined) {
-      pending.peer.age = 0
-      this.#insert(pending.peer)
-    }
+    if (this.#size < this.config.cacheSize && this.#slotOf(q) < 0) this.#insert(q, 0, qId, qAddress, qMetadata)
   }
 
   #onJoinRequest (newcomer: PeerDescriptor): void {
     this.stats.joinRequestsReceived++
     if (newcomer.id === this.#self.id) return
-    const now = this.#ports.clock.nowMs()
-    const last = this.#recentNewcomers.get(newcomer.id)
+    const now = this.#clock.nowMs()
+    const recent = this.#recentNewcomers ??= new Map()
+    const last = recent.get(newcomer.id)
     if (last !== undefined && now - last < this.config.rejoinBackoffMs) {
       this.stats.joinRequestsRepeated++
       return
     }
-    this.#rememberNewcomer(newcomer.id, now)
+    this.#rememberNewcomer(recent, newcomer.id, now)
     // The introducer always gives the newcomer itself: in a badly damaged overlay the walks may
     // all die, and the newcomer still needs one live peer to shuffle with. It ages out like any entry.
-    this.#ports.transport.send(newcomer, { kind: 'JoinReply', entries: [this.descriptor] })
-    if (this.#cache.length < this.config.shuffleLength) {
+    this.#transport.send(newcomer, { kind: 'JoinReply', entries: [this.#selfDescriptor] })
+    if (this.#size < this.config.shuffleLength) {
       // Too few neighbours to walk from: take the newcomer in directly, as the overlay's seed.
-      this.#merge([newcomer], [])
-      if (this.#cache.length === 1) return
+      this.#merge([newcomer], NO_SLOTS, 0, 0)
+      if (this.#size === 1) return
     }
     for (let walk = 0; walk < this.config.cacheSize; walk++) {
       if (this.config.joinWalkLength === 0) this.#onJoinWalk(newcomer, 0)
@@ -316,163 +410,253 @@ export class CyclonNode {
 
   #onJoinWalk (newcomer: PeerDescriptor, ttl: number): void {
     if (newcomer.id === this.#self.id) return
-    const known = this.#find(newcomer.id)
+    const handle = this.#handleOf(newcomer)
+    const known = handle === NO_PEER ? -1 : this.#slotOf(handle)
     // A walk goes on while it has hops left; one that ends where the newcomer already is goes on
     // a little further (ttl below 0, up to joinWalkLength more hops), so walks land apart.
-    const goesOn = ttl > 0 || (known !== undefined && ttl > -this.config.joinWalkLength)
-    if (goesOn && this.#cache.length > (known === undefined ? 0 : 1)) {
+    const goesOn = ttl > 0 || (known >= 0 && ttl > -this.config.joinWalkLength)
+    if (goesOn && this.#size > (known < 0 ? 0 : 1)) {
       this.#forwardWalk(newcomer, ttl - 1)
       return
     }
     this.stats.joinWalksAccepted++
-    if (known !== undefined || this.#cache.length < this.config.cacheSize) {
-      if (known === undefined) this.#insert(fromDescriptor(newcomer, 0))
-      this.#ports.transport.send(newcomer, { kind: 'JoinReply', entries: [this.descriptor] })
+    if (known >= 0 || this.#size < this.config.cacheSize) {
+      if (known < 0) this.#insert(handle === NO_PEER ? this.#table.intern(newcomer.id) : handle, 0, newcomer.id, newcomer.address, newcomer.metadata)
+      this.#transport.send(newcomer, { kind: 'JoinReply', entries: [this.#selfDescriptor] })
       return
     }
     // Swap: one of our entries goes to the newcomer, and its slot now points at the newcomer.
-    const slot = this.#cache[this.#ports.random.int(this.#cache.length)] as Entry
-    const given = copy(slot)
-    assign(slot, newcomer, 0)
-    this.#ports.transport.send(newcomer, { kind: 'JoinReply', entries: [given] })
+    const slot = this.#random.int(this.#size)
+    const given = this.#descriptorAt(slot)
+    const peer = handle === NO_PEER ? this.#table.intern(newcomer.id) : handle
+    this.#assign(slot, peer, 0, newcomer.id, newcomer.address, newcomer.metadata)
+    this.#transport.send(newcomer, { kind: 'JoinReply', entries: [given] })
   }
 
   #forwardWalk (newcomer: PeerDescriptor, ttl: number): void {
-    const n = this.#cache.length
-    if (n === 0 || (n === 1 && this.#cache[0]?.id === newcomer.id)) return
-    let next: Entry
-    do next = this.#cache[this.#ports.random.int(n)] as Entry
-    while (next.id === newcomer.id)
+    const n = this.#size
+    if (n === 0 || (n === 1 && this.#idAt(0) === newcomer.id)) return
+    let next: number
+    do next = this.#random.int(n)
+    while (this.#idAt(next) === newcomer.id)
     this.stats.joinWalksForwarded++
-    this.#ports.transport.send(next, { kind: 'JoinWalk', newcomer, ttl })
+    this.#transport.send(this.#addressOfSlot(next), { kind: 'JoinWalk', newcomer, ttl })
   }
 
   #onLeave (id: AgentId): void {
     this.stats.leavesReceived++
-    const entry = this.#find(id)
-    if (entry === undefined) return
-    this.#cache.splice(this.#cache.indexOf(entry), 1)
+    const handle = this.#table.handleOf(id)
+    const slot = handle === NO_PEER ? -1 : this.#slotOf(handle)
+    if (slot < 0) return
+    // Keep the order of the others (it decides later draws).
+    for (let k = slot; k < this.#size - 1; k++) this.#assign(k, this.#peerAt(k + 1), this.#ageAt(k + 1), this.#idAt(k + 1), this.#addressAt(k + 1), this.#metadataAt(k + 1))
+    this.#size--
+    this.#clearRefs(this.#size)
   }
 
   #sendJoin (): void {
     const contacts = this.#contacts
-    const now = this.#ports.clock.nowMs()
+    const now = this.#clock.nowMs()
     // Exponential backoff with jitter, so a crowd of empty caches does not storm the introducer.
     const factor = Math.min(2 ** this.#joinAttempts, REJOIN_BACKOFF_FACTOR_MAX)
     const base = this.config.rejoinBackoffMs * factor
-    this.#nextJoinAtMs = now + base / 2 + this.#ports.random.int(Math.max(1, Math.floor(base)))
+    this.#nextJoinAtMs = now + base / 2 + this.#random.int(Math.max(1, Math.floor(base)))
     this.#joinAttempts++
     if (contacts.length === 0) return
-    const contact = contacts[this.#ports.random.int(contacts.length)] as PeerAddress
+    const contact = contacts[this.#random.int(contacts.length)] as PeerAddress
     this.stats.joinRequestsSent++
-    this.#ports.transport.send(contact, { kind: 'JoinRequest', newcomer: this.descriptor })
+    this.#transport.send(contact, { kind: 'JoinRequest', newcomer: this.#selfDescriptor })
   }
 
-  #rememberNewcomer (id: AgentId, now: number): void {
-    if (this.#recentNewcomers.size >= RECENT_NEWCOMERS_MAX) {
-      for (const [known, at] of this.#recentNewcomers) if (now - at >= this.config.rejoinBackoffMs) this.#recentNewcomers.delete(known)
-      if (this.#recentNewcomers.size >= RECENT_NEWCOMERS_MAX) this.#recentNewcomers.clear()
+  #rememberNewcomer (recent: Map<AgentId, number>, id: AgentId, now: number): void {
+    if (recent.size >= RECENT_NEWCOMERS_MAX) {
+      for (const [known, at] of recent) if (now - at >= this.config.rejoinBackoffMs) recent.delete(known)
+      if (recent.size >= RECENT_NEWCOMERS_MAX) recent.clear()
     }
-    this.#recentNewcomers.set(id, now)
+    recent.set(id, now)
   }
 
   /**
    * Keeps received entries: never this node, never a duplicate (a fresher copy, or a newer
-   * description, of a known peer updates it), empty slots first, then the slots of `sentIds`.
+   * description, of a known peer updates it), empty slots first, then the slots of the peers
+   * `replaceable[from … from + count)`.
    */
-  #merge (received: readonly PeerDescriptor[], sentIds: readonly AgentId[]): void {
-    let replaceable = 0
-    for (const incoming of received) {
-      if (incoming.id === this.#self.id) continue
-      const known = this.#find(incoming.id)
-      if (known !== undefined) {
-        if (incoming.age < known.age) {
-          known.age = incoming.age
-          known.address = incoming.address
-        }
-        if (incoming.metadata.version > known.metadata.version) known.metadata = incoming.metadata
+  #merge (received: readonly PeerDescriptor[], replaceable: ArrayLike<number>, from: number, count: number): void {
+    const table = this.#table
+    const end = from + count
+    let next = from
+    for (let r = 0; r < received.length; r++) {
+      const incoming = received[r] as PeerDescriptor
+      let peer = table.handleOfAddress(incoming)
+      if (peer === this.#selfHandle) continue
+      const known = peer === NO_PEER ? -1 : this.#slotOf(peer)
+      if (known >= 0) {
+        this.#update(known, incoming)
         continue
       }
-      if (this.#cache.length < this.config.cacheSize) {
-        this.#insert(fromDescriptor(incoming, incoming.age))
+      if (this.#size < this.config.cacheSize) {
+        if (peer === NO_PEER) peer = table.intern(incoming.id)
+        this.#insert(peer, incoming.age, incoming.id, incoming.address, incoming.metadata)
         continue
       }
-      while (replaceable < sentIds.length) {
-        const slot = this.#find(sentIds[replaceable++] as AgentId)
-        if (slot !== undefined) {
-          assign(slot, incoming, incoming.age)
+      while (next < end) {
+        const slot = this.#slotOf(replaceable[next++] as number)
+        if (slot >= 0) {
+          if (peer === NO_PEER) peer = table.intern(incoming.id)
+          this.#assign(slot, peer, incoming.age, incoming.id, incoming.address, incoming.metadata)
           break
         }
       }
     }
   }
 
-  #insert (entry: Entry): void {
-    this.#cache.push(entry)
+  /** A known peer arrives again: a fresher copy brings its age and address, a newer description its metadata. */
+  #update (slot: number, incoming: PeerDescriptor): void {
+    if (incoming.age < this.#ageAt(slot)) {
+      this.#ints[this.#ageBase + slot] = incoming.age
+      this.#refs[this.#refBase + REFS_PER_PEER * slot + 1] = incoming.address
+    }
+    const held = this.#metadataAt(slot)
+    if (incoming.metadata !== held && incoming.metadata.version > held.version) this.#refs[this.#refBase + REFS_PER_PEER * slot + 2] = incoming.metadata
   }
 
-  /** The entry for `id`: a scan, which for c ≤ a few dozen beats a Map (no hashing, no per-node table). */
-  #find (id: AgentId): Entry | undefined {
-    const cache = this.#cache
-    for (let i = 0; i < cache.length; i++) {
-      const entry = cache[i] as Entry
-      if (entry.id === id) return entry
-    }
-    return undefined
+  #peerAt (slot: number): number {
+    return this.#ints[this.#base + slot] as number
   }
 
-  /** Removes and returns the oldest entry (ties broken at random). */
-  #removeOldest (): Entry {
-    let oldest = 0
-    let ties = 1
-    for (let i = 1; i < this.#cache.length; i++) {
-      const age = (this.#cache[i] as Entry).age
-      const best = (this.#cache[oldest] as Entry).age
-      if (age > best) {
-        oldest = i
-        ties = 1
-      } else if (age === best && this.#ports.random.int(++ties) === 0) {
-        oldest = i
-      }
-    }
-    const entry = this.#cache[oldest] as Entry
-    const last = this.#cache.pop() as Entry
-    if (last !== entry) this.#cache[oldest] = last
-    return entry
+  #ageAt (slot: number): number {
+    return this.#ints[this.#ageBase + slot] as number
+  }
+
+  #idAt (slot: number): AgentId {
+    return this.#refs[this.#refBase + REFS_PER_PEER * slot] as AgentId
+  }
+
+  #addressAt (slot: number): string {
+    return this.#refs[this.#refBase + REFS_PER_PEER * slot + 1] as string
+  }
+
+  #metadataAt (slot: number): PeerMetadata {
+    return this.#refs[this.#refBase + REFS_PER_PEER * slot + 2] as PeerMetadata
+  }
+
+  #insert (peer: number, age: number, id: AgentId, address: string, metadata: PeerMetadata): void {
+    this.#assign(this.#size++, peer, age, id, address, metadata)
+  }
+
+  #assign (slot: number, peer: number, age: number, id: AgentId, address: string, metadata: PeerMetadata): void {
+    this.#ints[this.#base + slot] = peer
+    this.#ints[this.#ageBase + slot] = age
+    const ref = this.#refBase + REFS_PER_PEER * slot
+    this.#refs[ref] = id
+    this.#refs[ref + 1] = address
+    this.#refs[ref + 2] = metadata
+  }
+
+  #clearRefs (slot: number): void {
+    const ref = this.#refBase + REFS_PER_PEER * slot
+    this.#refs[ref] = undefined
+    this.#refs[ref + 1] = undefined
+    this.#refs[ref + 2] = undefined
+  }
+
+  /** The entry in `slot` as a descriptor to send. */
+  #descriptorAt (slot: number): PeerDescriptor {
+    return this.#describe(this.#peerAt(slot), this.#idAt(slot), this.#addressAt(slot), this.#ageAt(slot), this.#metadataAt(slot))
   }
 
   /**
-   * Draws up to `count` distinct random cache indexes, not the one of `excluded`, into #picks
-   * (a partial Fisher–Yates over indexes); returns how many were drawn.
+   * A descriptor to send: tagged with the peer's handle when the table is shared with the
+   * receivers (see PeerTable), a plain one when it is the node's own — a real agent's
+   * messages stay plain data.
    */
-  #pickRandom (count: number, excluded: AgentId | null): number {
-    const picks = this.#picks
-    picks.length = 0
-    for (let i = 0; i < this.#cache.length; i++) if ((this.#cache[i] as Entry).id !== excluded) picks.push(i)
-    const n = Math.min(count, picks.length)
+  #describe (peer: number, id: AgentId, address: string, age: number, metadata: PeerMetadata): PeerDescriptor {
+    return this.#ownsTable ? { id, address, age, metadata } : tagged(peer, id, address, age, metadata)
+  }
+
+  /** Where the peer in `slot` is, to send to it (tagged like descriptors). */
+  #addressOfSlot (slot: number): PeerAddress {
+    const id = this.#idAt(slot)
+    const address = this.#addressAt(slot)
+    return this.#ownsTable ? { id, address } : taggedAddress(this.#peerAt(slot), id, address)
+  }
+
+  /** The handle of the peer `descriptor` describes, or NO_PEER when the table does not know it. */
+  #handleOf (descriptor: PeerDescriptor): number {
+    return this.#table.handleOfAddress(descriptor)
+  }
+
+  /** The slot of peer `handle`, or −1: a scan of integers, which for c ≤ a few dozen beats any index. */
+  #slotOf (handle: number): number {
+    const ints = this.#ints
+    const base = this.#base
+    for (let k = 0; k < this.#size; k++) if (ints[base + k] === handle) return k
+    return -1
+  }
+
+  /** The slot of the oldest entry (ties broken at random). */
+  #oldestSlot (): number {
+    const ints = this.#ints
+    const ageBase = this.#ageBase
+    let oldest = 0
+    let ties = 1
+    for (let k = 1; k < this.#size; k++) {
+      const age = ints[ageBase + k] as number
+      const best = ints[ageBase + oldest] as number
+      if (age > best) {
+        oldest = k
+        ties = 1
+      } else if (age === best && this.#random.int(++ties) === 0) {
+        oldest = k
+      }
+    }
+    return oldest
+  }
+
+  /** Empties `slot` by moving the last entry into it. */
+  #removeSwappingLast (slot: number): void {
+    const last = --this.#size
+    if (slot !== last) this.#assign(slot, this.#peerAt(last), this.#ageAt(last), this.#idAt(last), this.#addressAt(last), this.#metadataAt(last))
+    this.#clearRefs(last)
+  }
+
+  /**
+   * Draws up to `count` distinct random slots, not the one of peer `excluded`, into `picks`
+   * (a partial Fisher–Yates over slots); returns how many were drawn.
+   */
+  #pickRandom (count: number, excluded: number): number {
+    const ints = this.#ints
+    const base = this.#base
+    let eligible = 0
+    for (let k = 0; k < this.#size; k++) if (ints[base + k] !== excluded) picks[eligible++] = k
+    const n = Math.min(count, eligible)
     for (let i = 0; i < n; i++) {
-      const j = i + this.#ports.random.int(picks.length - i)
+      const j = i + this.#random.int(eligible - i)
       const t = picks[i] as number
       picks[i] = picks[j] as number
       picks[j] = t
     }
     return n
   }
+
+  /**
+   * A table of the node's own grows with every peer it ever hears of; once it holds far more
+   * than the cache needs, it is rebuilt with only the peers still held (the cache, the pending
+   * shuffles' peers and entries sent). Runs only between messages, when no handle is in use.
+   */
+  #compactTableIfLarge (): void {
+    if (!this.#ownsTable || this.#table.size <= OWN_TABLE_SLACK + 4 * this.config.cacheSize) return
+    const old = this.#table
+    const table = new PeerTable()
+    this.#selfHandle = table.intern(this.#self.id)
+    this.#selfDescriptor = this.#describe(this.#selfHandle, this.#self.id, this.#self.address, 0, this.#self.metadata)
+    for (let k = 0; k < this.#size; k++) this.#ints[this.#base + k] = table.intern(this.#idAt(k))
+    this.#pending.remap(handle => table.intern(old.idOf(handle)))
+    this.#table = table
+  }
 }
 
 const UNKNOWN_METADATA: PeerMetadata = { version: -1, cloudlet: '', region: '', availabilityZone: '', labels: {}, software: '' }
 
-function copy (entry: Entry): PeerDescriptor {
-  return { id: entry.id, address: entry.address, age: entry.age, metadata: entry.metadata }
-}
-
-function fromDescriptor (descriptor: PeerDescriptor, age: number): Entry {
-  return { id: descriptor.id, address: descriptor.address, age, metadata: descriptor.metadata }
-}
-
-function assign (slot: Entry, descriptor: PeerDescriptor, age: number): void {
-  slot.id = descriptor.id
-  slot.address = descriptor.address
-  slot.age = age
-  slot.metadata = descriptor.metadata
-}
+/** For merges that may only fill empty slots. */
+const NO_SLOTS: readonly number[] = []

@@ -14,6 +14,7 @@
 import { assert } from '../../core/assert.ts'
 import type { PeerAddress, Transport } from '../../core/ports.ts'
 import { CyclonNode } from '../../protocol/cyclon/cyclon-node.ts'
+import { NodeStorage } from '../../protocol/cyclon/node-storage.ts'
 import type { CyclonMessage } from '../../protocol/cyclon/messages.ts'
 import type { AgentId, PeerDescriptor, PeerMetadata } from '../../protocol/cyclon/peer-descriptor.ts'
 import type { PlacementMessage } from '../../protocol/placement/messages.ts'
@@ -86,6 +87,8 @@ export class PlacementSimulation {
   readonly #queue: EventQueue<Payload>
   readonly #network: SimNetwork<Payload>
   readonly #cyclon: CyclonNode[] = []
+  /** Every agent's Cyclon cache, region i for agent i. */
+  readonly #cyclonStorage: NodeStorage
   /** Each agent's PlacementNode, from `placementWarmupCycles` before the first placement. */
   readonly #placement: Array<PlacementNode | undefined> = []
   readonly #wakeAtMs: Float64Array
@@ -117,6 +120,7 @@ export class PlacementSimulation {
     this.#root = new SeededRandom(config.seed)
     this.agents = new SimAgents(n, 0, this.#root.fork('contacts'), false)
     this.loads = new CloudletLoads(n, config.capacities)
+    this.#cyclonStorage = new NodeStorage(config.cyclon, n)
     this.#queue = new EventQueue<Payload>(n * 4)
     const agents = this.agents
     const descriptorBytes = (descriptor: PeerDescriptor): number => agents.descriptorWireBytes(descriptor)
@@ -125,7 +129,7 @@ export class PlacementSimulation {
       random: this.#root.fork('network'),
       queue: this.#queue,
       deliverKind: DELIVER,
-      indexOf: id => agents.indexOf(id),
+      indexOf: to => agents.indexOfAddress(to),
       // A placement message's size was measured by the sending transport just before (serialising it twice cost 5 % of the run).
       wireBytes: message => PLACEMENT_KINDS.has(message.kind) ? this.#sendingBytes : cyclonMessageWireBytes(message as CyclonMessage, descriptorBytes)
     })
@@ -203,7 +207,8 @@ export class PlacementSimulation {
     const cyclon = new CyclonNode(
       { id: self.id, address: self.address, metadata: self.metadata },
       { clock: this.clock, random: this.#root.fork(`agent-${index}`).fork('cyclon'), transport: this.#transportFor(index) },
-      this.config.cyclon
+      this.config.cyclon,
+      { peers: this.agents.peers, storage: { storage: this.#cyclonStorage, slot: index } }
     )
     this.#cyclon[index] = cyclon
     cyclon.join(this.agents.contacts[index] as readonly PeerAddress[])
