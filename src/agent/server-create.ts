@@ -5,6 +5,9 @@
  * accepted the create). The location is recorded here too, so a show through this agent goes
  * straight to the right place.
  *
+ * A cloudlet that refuses the create for its quota (Nova's quotas are per cloudlet) is left out
+ * and the create placed again; the client gets the 403 only when no cloudlet has room.
+ *
  * What the scheduler cannot place is left to this agent's own cloudlet, whose Nova answers as
  * Nova does (a server in ERROR with "No valid host was found", or 400 for a zone it does not
  * know). A body that is not a valid create is also passed to the own cloudlet, so the client
@@ -12,6 +15,7 @@
  */
 import { readBody } from '../core/http.ts'
 import type { HttpResponse } from '../core/http.ts'
+import type { ForwardFailure } from './proxy-call.ts'
 import { flavorSizesFromView } from '../openstack/compute/flavors/flavor-resources.ts'
 import type { FlavorSizes } from '../openstack/compute/flavors/flavor-resources.ts'
 import { LEGACY_VERSION_HEADER } from '../openstack/compute/microversions.ts'
@@ -56,21 +60,28 @@ export async function createServer (proxy: ProxyContext, call: ProxyCall): Promi
   })
   if (plan.kind === 'no-valid-host') return await local()
   const excluded: string[] = []
-  for (const request of [plan.request, plan.fallback, plan.fallback ?? plan.request]) {
+  // The plan's request, its soft-policy fallback, then the request again (or more tries while
+  // cloudlets refuse for their quota): each try excludes the agents that could not take it.
+  const tries = [plan.request, plan.fallback, plan.fallback ?? plan.request, plan.request, plan.request, plan.request]
+  let refusedForQuota: HttpResponse | null = null
+  for (const [attempt, request] of tries.entries()) {
     if (request === null) continue
+    if (attempt >= 3 && refusedForQuota === null) break
     const outcome = await options.scheduler.place(withExcluded(request, excluded))
     proxy.recordPlacement(outcome.decisionMs, outcome.kind)
     if (outcome.kind !== 'placed') continue
     const target = { id: outcome.agent.id, address: outcome.agent.address }
+    let response: HttpResponse | ForwardFailure
     if (target.id === options.self.id) {
       try {
         await materializeFor(proxy, call, text)
-        return await proxy.serveLocally(call, { body: text })
+        response = await proxy.serveLocally(call, { body: text })
       } finally {
         await options.scheduler.landed(outcome.reservationId).catch(() => {})
       }
+    } else {
+      response = await proxy.forwardTo(target, call, { mode: 'placed', reservationId: outcome.reservationId, body: text })
     }
-    const response = await proxy.forwardTo(target, call, { mode: 'placed', reservationId: outcome.reservationId, body: text })
     if (isForwardFailure(response)) {
       // Not reached: nothing was created there, so another agent may be chosen. No answer in
       // time: the server may exist there, so trying elsewhere could make two; say so instead.
@@ -78,10 +89,22 @@ export async function createServer (proxy: ProxyContext, call: ProxyCall): Promi
       excluded.push(target.id)
       continue
     }
+    if (isQuotaRefusal(response)) {
+      // Quotas are still per cloudlet: this one's is used up for the project, another may have room.
+      refusedForQuota = response
+      excluded.push(target.id)
+      continue
+    }
+    if (target.id === options.self.id) return response
     recordCreated(proxy, call, response, target)
     return response
   }
-  return await local()
+  return refusedForQuota ?? await local()
+}
+
+/** Nova's 403 for a create beyond the project's quota in that cloudlet. */
+function isQuotaRefusal (response: HttpResponse): boolean {
+  return response.status === 403 && /Quota exceeded/i.test(bodyText(response))
 }
 
 async function flavorOf (proxy: ProxyContext, call: ProxyCall, flavorId: string): Promise<FlavorSizes | null> {
