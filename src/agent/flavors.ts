@@ -15,31 +15,18 @@ import { jsonResponse } from '../core/http.ts'
 import type { HttpResponse } from '../core/http.ts'
 import { mergeFlavorLists } from '../proxy/global-list-merge.ts'
 import type { WireObject } from '../proxy/global-list-merge.ts'
-import { askAgents } from './peer-fan-out.ts'
-import { getCall, isForwardFailure } from './proxy-call.ts'
+import { askAgents, gatherLists } from './peer-fan-out.ts'
+import { isForwardFailure } from './proxy-call.ts'
 import type { ProxyCall, ProxyContext } from './proxy-call.ts'
 import { bodyText, passedVersionHeaders } from './upstream-call.ts'
 
 export const FLAVORS_FOOTPRINT_KEY = 'flavors'
 
-const PAGING = ['marker', 'limit']
-
 export async function listFlavors (proxy: ProxyContext, call: ProxyCall): Promise<HttpResponse> {
-  const query = new URLSearchParams(call.search)
-  const asked = new URLSearchParams(query)
-  for (const name of PAGING) asked.delete(name)
-  const search = asked.size === 0 ? '' : `?${asked.toString()}`
-  const path = '/v2.1/flavors/detail'
-  const peers = askAgents(proxy, call, proxy.footprint.agentsOf(FLAVORS_FOOTPRINT_KEY), { method: 'GET', path, search, timeoutMs: proxy.listTimeoutMs })
-  const own = await proxy.serveLocally(getCall(call, path, null, search), { method: 'GET' })
-  if (own.status !== 200) return own
-  const lists = [flavorsOf(own)]
-  for (const { agent, response } of await peers) {
-    if (!isForwardFailure(response) && response.status === 200) lists.push(flavorsOf(response))
-    else proxy.logger.warn({ agent: agent.id, status: isForwardFailure(response) ? response.failed : response.status }, 'a flavor list is partial: an agent did not answer')
-  }
-  const body = mergeFlavorLists({ lists, query, detail: call.route?.name === 'flavors:detail', computeUrl: `${call.publicBase}/compute` })
-  return jsonResponse(200, body, passedVersionHeaders(own))
+  const gathered = await gatherLists(proxy, call, proxy.footprint.agentsOf(FLAVORS_FOOTPRINT_KEY), '/v2.1/flavors/detail', flavorsOf)
+  if ('failed' in gathered) return gathered.failed
+  const body = mergeFlavorLists({ lists: gathered.lists, query: new URLSearchParams(call.search), detail: call.route?.name === 'flavors:detail', computeUrl: `${call.publicBase}/compute` })
+  return jsonResponse(200, body, passedVersionHeaders(gathered.own))
 }
 
 /** A read of one flavor (show, extra specs, access list): the own cloudlet's, or the first holder's. */

@@ -16,7 +16,7 @@ import { LEGACY_VERSION_HEADER } from '../openstack/compute/microversions.ts'
 import { requestedMicroversion } from '../openstack/microversion.ts'
 import { mergeKeypairLists } from '../proxy/global-list-merge.ts'
 import type { WireObject } from '../proxy/global-list-merge.ts'
-import { askAgents } from './peer-fan-out.ts'
+import { askAgents, gatherLists } from './peer-fan-out.ts'
 import { getCall, isForwardFailure } from './proxy-call.ts'
 import type { ProxyCall, ProxyContext } from './proxy-call.ts'
 import { bodyText, passedVersionHeaders } from './upstream-call.ts'
@@ -39,23 +39,11 @@ function holders (proxy: ProxyContext, userId: string): ReturnType<ProxyContext[
 }
 
 export async function listKeypairs (proxy: ProxyContext, call: ProxyCall): Promise<HttpResponse> {
-  const query = new URLSearchParams(call.search)
-  const asked = new URLSearchParams(query)
-  asked.delete('marker')
-  asked.delete('limit')
-  const search = asked.size === 0 ? '' : `?${asked.toString()}`
-  const path = '/v2.1/os-keypairs'
-  const peers = askAgents(proxy, call, holders(proxy, targetUser(call)), { method: 'GET', path, search, timeoutMs: proxy.listTimeoutMs })
-  const own = await proxy.serveLocally(getCall(call, path, null, search), { method: 'GET' })
-  if (own.status !== 200) return own
-  const lists = [entriesOf(own)]
-  for (const { agent, response } of await peers) {
-    if (!isForwardFailure(response) && response.status === 200) lists.push(entriesOf(response))
-    else proxy.logger.warn({ agent: agent.id, status: isForwardFailure(response) ? response.failed : response.status }, 'a keypair list is partial: an agent did not answer')
-  }
+  const gathered = await gatherLists(proxy, call, holders(proxy, targetUser(call)), '/v2.1/os-keypairs', entriesOf)
+  if ('failed' in gathered) return gathered.failed
   const version = requestedMicroversion(call.request.headers, 'compute', proxy.computeRange(), LEGACY_VERSION_HEADER)
-  const body = mergeKeypairLists({ lists, query, version, computeUrl: `${call.publicBase}/compute` })
-  return jsonResponse(200, body, passedVersionHeaders(own))
+  const body = mergeKeypairLists({ lists: gathered.lists, query: new URLSearchParams(call.search), version, computeUrl: `${call.publicBase}/compute` })
+  return jsonResponse(200, body, passedVersionHeaders(gathered.own))
 }
 
 export async function showKeypair (proxy: ProxyContext, call: ProxyCall): Promise<HttpResponse> {

@@ -322,6 +322,9 @@ export class ServiceProxy implements ProxyContext {
     }
     if (typeof response.body !== 'string') return
     if (routeName !== 'servers:create' && routeName !== 'servers:show' && routeName !== 'servers:list' && routeName !== 'servers:detail') return
+    // A list another agent asked for is recorded by that agent, which merges it; this agent's own
+    // servers are in its store already (own-cloudlet-index.ts, creates, its own lists).
+    if (call.directive !== null && routeName !== 'servers:create' && routeName !== 'servers:show') return
     // The hot path (a show of a server already recorded here) needs no parse.
     const shown = call.params.server_id
     if (routeName === 'servers:show' && shown !== undefined && this.options.locations.get(shown)?.agent.id === this.options.self.id) return

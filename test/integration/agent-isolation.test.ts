@@ -8,12 +8,10 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { startLocalCluster } from '../../src/agent/local-cluster.ts'
 import type { RunningLocalCluster } from '../../src/agent/local-cluster.ts'
-import { silentLogger } from '../../src/core/ports.ts'
-import { loginAt } from '../fixtures/agent-login.ts'
 import { callAgent } from '../fixtures/agent-call.ts'
 import type { Answer } from '../fixtures/agent-call.ts'
+import { startAgentTestCluster } from '../fixtures/agent-cluster.ts'
 import type { Login } from '../fixtures/agent-login.ts'
 
 describe('tenant isolation of images, networks, keypairs and quotas through the agents', { timeout: 180_000 }, () => {
@@ -26,11 +24,7 @@ describe('tenant isolation of images, networks, keypairs and quotas through the 
     await callAgent(urls[via] as string, who, method, path, { body, headers: { 'content-type': contentType, 'openstack-api-version': 'compute 2.79' } })
 
   before(async () => {
-    cluster = await startLocalCluster({ host: '127.0.0.1', basePort: 0, cloudlets: 2, dataDir: null, adminPassword: 'secret', demoPassword: 'demo-secret', logger: silentLogger, transitionDelayMs: 50, cyclon: { shufflePeriodMs: 300, replyTimeoutMs: 250 } })
-    await cluster.converged(30_000)
-    urls = cluster.members.map(m => m.agent?.publicUrl).filter((u): u is string => u !== undefined)
-    admin = await loginAt(urls[0] as string)
-    demo = await loginAt(urls[0] as string, 'demo', 'demo-secret', 'demo')
+    ;({ cluster, urls, admin, demo } = await startAgentTestCluster())
     assert.notEqual(admin.projectId, demo.projectId)
   })
 
