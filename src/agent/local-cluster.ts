@@ -46,7 +46,7 @@ import type { RunningServiceAgent } from './service-agent.ts'
 export const DEFAULT_IMAGE = { id: 'c1a5e0b4-0f6e-4b8e-9d1c-2f7a3b9e5d01', name: 'cirros' } as const
 
 /** Hosts per cloudlet, in turn: cloudlets of varied sizes. */
-const HOST_COUNTS = [2, 1, 3, 1, 4, 2, 1, 3]
+export const HOST_COUNTS = [2, 1, 3, 1, 4, 2, 1, 3]
 
 export interface LocalClusterOptions {
   readonly host: string

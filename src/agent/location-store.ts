@@ -12,6 +12,7 @@
 import Database from 'better-sqlite3'
 import type { FootprintEntry, FootprintSnapshot, FootprintWatermark } from '../protocol/state/footprint.ts'
 import { FootprintStore } from './footprint-store.ts'
+import { NetworkRecordStore } from './network-record-store.ts'
 import type { AgentRef, ResourceLocation } from './proxy-ports.ts'
 
 /** A location as stored: the proxy's ResourceLocation plus its kind and when it was written. */
@@ -44,6 +45,8 @@ const DEFAULT_CACHE_SIZE = 10_000
 export class LocationStore {
   readonly #db: Database.Database
   readonly #footprint: FootprintStore
+  /** The global network objects' local ids, sliced pools and slices (network-record-store.ts). */
+  readonly network: NetworkRecordStore
   readonly #get: Database.Statement<[string], LocationRow>
   readonly #put: Database.Statement<[string, string, string, string, string | null, string | null, number]>
   readonly #delete: Database.Statement<[string]>
@@ -81,6 +84,7 @@ export class LocationStore {
     this.#byProject = this.#db.prepare(`SELECT ${columns} FROM locations WHERE project_id = ? ORDER BY id`)
     this.#count = this.#db.prepare('SELECT count(*) AS n FROM locations')
     this.#footprint = new FootprintStore(this.#db)
+    this.network = new NetworkRecordStore(this.#db, this.#now)
   }
 
   /** Where `id` is, or null. */

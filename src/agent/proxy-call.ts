@@ -11,6 +11,7 @@ import type { MicroversionRange } from '../openstack/microversion.ts'
 import type { RouteSpec } from '../openstack/route-table.ts'
 import type { ForwardDirective } from './forwarded-call.ts'
 import type { ImageStoreClient } from './image-store-client.ts'
+import type { NetworkIds } from './network-ids.ts'
 import type { AgentRef, Footprint, Locations, ResourceLocation, Scheduler } from './proxy-ports.ts'
 
 export type ProxiedService = 'compute' | 'image' | 'network'
@@ -63,6 +64,16 @@ export interface ProxyContext {
   readonly listTimeoutMs: number
   /** The image store of the services node; null when the agent has none (images stay per cloudlet). */
   readonly imageStore: ImageStoreClient | null
+  /** The global network objects' ids in this cloudlet (copies, default groups, rules; network-ids.ts). */
+  readonly networkIds: NetworkIds
+  /** The call's JSON body as text (read once; empty when it has none). */
+  bodyOf(call: ProxyCall): Promise<string>
+  /**
+   * A network call to the own cloudlet, as the caller or as the cloudlet's admin, whose answer
+   * is left as the cloudlet gave it (local ids: copies are made and mapped from it); the body's
+   * and query's global ids are translated for the cloudlet.
+   */
+  rawLocal(call: ProxyCall, method: string, path: string, search: string, body: string | null, as: 'caller' | 'admin'): Promise<{ status: number, text: string }>
   /** The compute microversions every cloudlet honours (the range clients are told and held to). */
   computeRange(): MicroversionRange
   /**

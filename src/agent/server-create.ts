@@ -26,6 +26,10 @@ import { agentId } from '../protocol/cyclon/peer-descriptor.ts'
 import type { PlacementRequest } from '../protocol/placement/placement-request.ts'
 import { remoteFlavor } from './flavors.ts'
 import { materializeFor } from './materialize.ts'
+import { networkCall } from './network-copies.ts'
+import { networkHolders } from './network-holders.ts'
+import { askAgents } from './peer-fan-out.ts'
+import type { AgentRef } from './proxy-ports.ts'
 import { placementRequestFromCreate } from './placement-request-from-create.ts'
 import { cloudletUnavailableFault, renderProxyFault } from '../proxy/proxy-faults.ts'
 import { getCall, isForwardFailure } from './proxy-call.ts'
@@ -59,10 +63,17 @@ export async function createServer (proxy: ProxyContext, call: ProxyCall): Promi
     }
   })
   if (plan.kind === 'no-valid-host') return await local()
+  // A port lives in one cloudlet: a server given one is created there.
+  const portAgent = await portsAgent(proxy, call, body)
+  if (portAgent === 'unknown') return await local()
+  const pinned = <R extends PlacementRequest | null>(request: R): R =>
+    request === null || portAgent === null ? request : { ...request, requirements: { ...request.requirements, sameAgent: agentId(portAgent.id) } }
+  const first = pinned(plan.request)
+  const fallback = pinned(plan.fallback)
   const excluded: string[] = []
   // The plan's request, its soft-policy fallback, then the request again (or more tries while
   // cloudlets refuse for their quota): each try excludes the agents that could not take it.
-  const tries = [plan.request, plan.fallback, plan.fallback ?? plan.request, plan.request, plan.request, plan.request]
+  const tries = [first, fallback, fallback ?? first, first, first, first]
   let refusedForQuota: HttpResponse | null = null
   for (const [attempt, request] of tries.entries()) {
     if (request === null) continue
@@ -74,8 +85,7 @@ export async function createServer (proxy: ProxyContext, call: ProxyCall): Promi
     let response: HttpResponse | ForwardFailure
     if (target.id === options.self.id) {
       try {
-        await materializeFor(proxy, call, text)
-        response = await proxy.serveLocally(call, { body: text })
+        response = await proxy.serveLocally(call, { body: await materializeFor(proxy, call, text) })
       } finally {
         await options.scheduler.landed(outcome.reservationId).catch(() => {})
       }
@@ -100,6 +110,28 @@ export async function createServer (proxy: ProxyContext, call: ProxyCall): Promi
     return response
   }
   return refusedForQuota ?? await local()
+}
+
+/**
+ * The agent whose cloudlet holds the ports a create names (location store, own cloudlet, the
+ * network holders); null when it names none, 'unknown' when no agent has one (Nova answers).
+ */
+async function portsAgent (proxy: ProxyContext, call: ProxyCall, body: unknown): Promise<AgentRef | null | 'unknown'> {
+  const networks = (body as { server?: { networks?: unknown } } | null)?.server?.networks
+  const ports = Array.isArray(networks) ? networks.map(n => (n as { port?: unknown } | null)?.port).filter((p): p is string => typeof p === 'string' && p !== '') : []
+  const port = ports[0]
+  if (port === undefined) return null
+  const known = proxy.locations.get(port)
+  if (known !== null) return known.agent
+  const path = `/v2.0/ports/${encodeURIComponent(port)}`
+  if ((await proxy.rawLocal(call, 'GET', path, '', null, 'caller')).status === 200) return proxy.self
+  for (const { agent, response } of await askAgents(proxy, networkCall(call, 'GET', path), networkHolders(proxy, call), { method: 'GET', path, timeoutMs: proxy.listTimeoutMs })) {
+    if (!isForwardFailure(response) && response.status === 200) {
+      proxy.locations.put(port, 'ports', { agent, projectId: call.auth.project?.id ?? null, createdAt: null })
+      return agent
+    }
+  }
+  return 'unknown'
 }
 
 /** Nova's 403 for a create beyond the project's quota in that cloudlet. */

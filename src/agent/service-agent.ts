@@ -35,6 +35,7 @@ import { learnShadowIds } from './identity/shadow-ids.ts'
 import { UserTokenVerifier } from './identity/user-token-verifier.ts'
 import { KeystonePasswordTokenSource } from './keystone-token-source.ts'
 import { LocationStore } from './location-store.ts'
+import { NetworkIds } from './network-ids.ts'
 import { indexOwnCloudlet } from './own-cloudlet-index.ts'
 import { startOverlayAgent } from './overlay-agent.ts'
 import type { RunningOverlayAgent } from './overlay-agent.ts'
@@ -176,6 +177,7 @@ export async function startServiceAgent (options: ServiceAgentOptions): Promise<
       listTimeoutMs: config.proxy.listTimeoutMs,
       forwardTimeoutMs: config.proxy.forwardTimeoutMs,
       computeRange: () => computeRange.current(),
+      networkIds: new NetworkIds(translator, state.network, logger),
       cloudletAdmin: admin,
       imageStore: config.imageStore === null
         ? null

@@ -10,8 +10,11 @@
  * - keypairs, flavors and images are one cloud's worth (keypairs.ts, flavors.ts, images.ts):
  *   lists gather the copies' holders, changes reach every copy, image bytes go through the image
  *   store, and a server create copies what it needs into the chosen cloudlet first (materialize.ts);
- * - anything else is served by this agent's own cloudlet (networks, subnets, ports and security
- *   groups are per cloudlet until the rest of the global-objects issue).
+ * - networks, subnets, ports, security groups and rules are one cloud's worth too (networks.ts,
+ *   network-copies.ts, network-ids.ts): lists gather the holders, each leaving its copies out;
+ *   by-id calls go to the object's home, changes reach every copy, and a server create copies
+ *   the networks and groups it needs into the chosen cloudlet, each with its own pool slice;
+ * - anything else is served by this agent's own cloudlet.
  * A call another agent forwarded with a signed directive (forwarded-call.ts) is served from
  * this agent's own cloudlet, never forwarded again. Identity calls go to the identity front.
  */
@@ -34,11 +37,17 @@ import { getCall, RECENT_DECISIONS } from './proxy-call.ts'
 import type { ForwardFailure, ForwardOptions, LocalOverrides, ProxiedService, ProxyCall, ProxyContext, ProxyStats } from './proxy-call.ts'
 import { CloudletSessionError } from './proxy-ports.ts'
 import type { AgentRef, CloudletSessions, Footprint, Locations, ResourceLocation, Scheduler, UserTokens } from './proxy-ports.ts'
+import { absoluteLimits, hypervisorStatistics, tenantUsage } from './compute-totals.ts'
 import { changeFlavor, FLAVORS_FOOTPRINT_KEY, listFlavors, readFlavor } from './flavors.ts'
 import type { ImageStoreClient } from './image-store-client.ts'
 import { callImageHome, changeImage, learnImage, listImages, readImage, uploadImage } from './images.ts'
 import { deleteKeypair, listKeypairs, showKeypair, userFootprintKey } from './keypairs.ts'
 import { materializeFor } from './materialize.ts'
+import { SLICE_PATH, serveSliceRequest } from './network-copies.ts'
+import { networkFootprintKey } from './network-holders.ts'
+import { learnNetworkAnswer } from './network-learning.ts'
+import type { NetworkIds } from './network-ids.ts'
+import { routeNetwork, serveForwardedNetworkCall } from './networks.ts'
 import { createServer } from './server-create.ts'
 import { listServers } from './server-list.ts'
 import { ServerLocator } from './server-locator.ts'
@@ -75,6 +84,8 @@ export interface ServiceProxyOptions {
   readonly imageStore: ImageStoreClient | null
   /** The compute microversions every cloudlet honours (cluster-compute-range.ts); default: the emulator's. */
   readonly computeRange?: () => MicroversionRange
+  /** The global network objects' ids in the own cloudlet (network-ids.ts). */
+  readonly networkIds: NetworkIds
 }
 
 const WARN_INTERVAL_MS = 60_000
@@ -101,6 +112,12 @@ export class ServiceProxy implements ProxyContext {
   get logger (): Logger { return this.options.logger }
   get listTimeoutMs (): number { return this.options.listTimeoutMs }
   get imageStore (): ImageStoreClient | null { return this.options.imageStore }
+  get networkIds (): NetworkIds { return this.options.networkIds }
+
+  async bodyOf (call: ProxyCall): Promise<string> {
+    const body = call.request.body
+    return body === null ? '' : new TextDecoder().decode(await readBody(body, MAX_JSON_BODY_BYTES))
+  }
 
   computeRange (): MicroversionRange {
     return this.options.computeRange?.() ?? COMPUTE_VERSION_RANGE
@@ -176,11 +193,14 @@ export class ServiceProxy implements ProxyContext {
     if (directive !== null) {
       if (directive.mode === 'placed' && route?.name === 'servers:create') {
         // Chosen by the scheduler: the global objects the server needs are copied here first.
-        const text = call.request.body === null ? '' : new TextDecoder().decode(await readBody(call.request.body, MAX_JSON_BODY_BYTES))
-        await materializeFor(this, call, text)
+        const text = await materializeFor(this, call, await this.bodyOf(call))
         const response = await this.serveLocally(call, { body: text })
         if (directive.reservationId !== undefined) await this.#landed(call, response, directive.reservationId)
         return response
+      }
+      if (call.service === 'network') {
+        const slice = call.request.method === 'POST' ? SLICE_PATH.exec(call.path) : null
+        return slice?.[1] !== undefined ? await serveSliceRequest(this, call, decodeURIComponent(slice[1])) : await serveForwardedNetworkCall(this, call)
       }
       const response = await this.serveLocally(call)
       if (directive.mode === 'placed' && directive.reservationId !== undefined) await this.#landed(call, response, directive.reservationId)
@@ -188,10 +208,14 @@ export class ServiceProxy implements ProxyContext {
     }
     if (route === null) return await this.serveLocally(call)
     if (call.service === 'image') return await this.#routeImage(call, route.name)
+    if (call.service === 'network') return await routeNetwork(this, call)
     if (call.service !== 'compute') return await this.serveLocally(call)
     switch (route.name) {
       case 'servers:create': return await createServer(this, call)
       case 'servers:list': case 'servers:detail': return await listServers(this, call)
+      case 'hypervisors:statistics': return await hypervisorStatistics(this, call)
+      case 'limits:show': return await absoluteLimits(this, call)
+      case 'usage:list': case 'usage:show': return await tenantUsage(this, call)
       case 'keypairs:list': return await listKeypairs(this, call)
       case 'keypairs:show': return await showKeypair(this, call)
       case 'keypairs:delete': return await deleteKeypair(this, call)
@@ -236,12 +260,20 @@ export class ServiceProxy implements ProxyContext {
     }
     if (typeof body === 'string') body = session.toLocal(body)
     const rewriter = this.#rewriter(call.publicBase)
+    const ids = this.options.networkIds
+    const list = call.route?.kind === 'list'
+    const text = call.service === 'network'
+      ? (raw: string): string => {
+          ids.learn(raw)
+          return rewriter.rewriteText(ids.adjust(session.toGlobal(raw), list))
+        }
+      : (raw: string): string => rewriter.rewriteText(session.toGlobal(raw))
     const send = async (token: string): Promise<HttpResponse> => await callUpstream(this.options.http, {
       method: override.method ?? call.request.method,
       url,
       headers: passedRequestHeaders(call.request.headers, { 'x-auth-token': token }),
       body
-    }, { text: text => rewriter.rewriteText(session.toGlobal(text)) })
+    }, { text })
     let response = await send(session.token)
     if (response.status === 401 && (typeof body === 'string' || body === null)) {
       // The cloudlet no longer takes the cached session (its Keystone restarted, the token was
@@ -267,6 +299,28 @@ export class ServiceProxy implements ProxyContext {
     if (response.status !== 401) return response
     this.options.cloudletAdmin.invalidate(token)
     return await send(await this.options.cloudletAdmin.token())
+  }
+
+  async rawLocal (call: ProxyCall, method: string, path: string, search: string, body: string | null, as: 'caller' | 'admin'): Promise<{ status: number, text: string }> {
+    const session = await this.options.sessions.session(call.auth)
+    const send = async (token: string): Promise<HttpResponse> => await callUpstream(this.options.http, {
+      method,
+      url: `${this.options.cloudletRoots.network}${path}${session.toLocal(search)}`,
+      headers: { 'x-auth-token': token, accept: 'application/json', ...(body === null ? {} : { 'content-type': 'application/json' }) },
+      body: body === null ? null : session.toLocal(body)
+    }, { text: text => text })
+    let response: HttpResponse
+    if (as === 'caller') {
+      response = await send(session.token)
+    } else {
+      const token = await this.options.cloudletAdmin.token()
+      response = await send(token)
+      if (response.status === 401) {
+        this.options.cloudletAdmin.invalidate(token)
+        response = await send(await this.options.cloudletAdmin.token())
+      }
+    }
+    return { status: response.status, text: bodyText(response) }
   }
 
   /** The call made at another agent, which serves it from its own cloudlet; null when that agent cannot be reached. */
@@ -310,6 +364,10 @@ export class ServiceProxy implements ProxyContext {
       learnImage(this, call, response)
       return
     }
+    if (call.service === 'network') {
+      learnNetworkAnswer(this, call, response)
+      return
+    }
     if (call.service !== 'compute') return
     const routeName = call.route?.name
     if (routeName === 'keypairs:create' || routeName === 'keypairs:delete') {
@@ -346,7 +404,12 @@ export class ServiceProxy implements ProxyContext {
         createdAt: typeof server.created === 'string' ? server.created : null
       })
     }
-    if (routeName === 'servers:create' && projectId !== null) this.options.footprint.add(projectId)
+    if (routeName === 'servers:create' && projectId !== null) {
+      this.options.footprint.add(projectId)
+      // Nova made the server's ports here.
+      const key = networkFootprintKey(projectId)
+      if (key !== null) this.options.footprint.add(key)
+    }
   }
 
   /** A keypair made here puts this agent in its user's footprint; the user's last one gone here takes it out. */

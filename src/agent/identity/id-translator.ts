@@ -9,9 +9,12 @@
  * whole-word replacement cannot hit part of something else; both directions are one regex pass
  * with a Map lookup per candidate, whatever the number of known ids.
  *
- * In memory only: every login (CloudletSessions) teaches it the pair it uses, and the whole map
- * can be rebuilt from the cloudlet (shadow projects and users are named after their global
- * ids; learnShadowIds). It need not be persisted.
+ * The shadow ids are in memory only: every login (CloudletSessions) teaches it the pair it uses,
+ * and the whole map can be rebuilt from the cloudlet (shadow projects and users are named after
+ * their global ids; learnShadowIds). The same map also holds the copies of global network
+ * objects (a network, subnet or security group copied into this cloudlet under a local id, a
+ * rule under the id derived for it; network-ids.ts), which the agent persists and maps again at
+ * start.
  */
 
 /** A hex id of 32 or 64 digits, or a UUID, not inside a longer word. */
@@ -32,6 +35,24 @@ export class IdTranslator {
   learn (pair: IdPair): void {
     if (pair.localProjectId !== undefined && pair.globalProjectId !== undefined) this.#set(pair.localProjectId, pair.globalProjectId)
     if (pair.localUserId !== undefined && pair.globalUserId !== undefined) this.#set(pair.localUserId, pair.globalUserId)
+  }
+
+  /** Records that `localId` in this cloudlet stands for `globalId` (a copy of a global object). */
+  map (localId: string, globalId: string): void {
+    this.#set(localId, globalId)
+  }
+
+  /** Forgets a local id (its copy was deleted). */
+  unmap (localId: string): void {
+    const global = this.#toGlobal.get(localId)
+    if (global === undefined) return
+    this.#toGlobal.delete(localId)
+    if (this.#toLocal.get(global) === localId) this.#toLocal.delete(global)
+  }
+
+  /** Whether the id has a local id in this cloudlet (a copy or a shadow). */
+  hasLocal (globalId: string): boolean {
+    return this.#toLocal.has(globalId)
   }
 
   get size (): number {
