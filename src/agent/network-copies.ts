@@ -16,12 +16,13 @@
  */
 import { jsonResponse } from '../core/http.ts'
 import type { HttpResponse } from '../core/http.ts'
-import { OpenStackFault, ServiceUnavailable } from '../openstack/faults.ts'
+import { Conflict, OpenStackFault, ServiceUnavailable } from '../openstack/faults.ts'
 import { neutronFault } from '../openstack/network/faults.ts'
 import { formatIp, parseIp, removeAddress } from '../openstack/network/ip.ts'
 import type { IpRange } from '../openstack/network/ip.ts'
 import { carveSlice } from '../proxy/address-slices.ts'
 import type { PoolRange } from '../proxy/address-slices.ts'
+import { copyTags, slicedTags } from './network-copy-index.ts'
 import { defaultGroupId } from './network-ids.ts'
 import { networkFootprintKey, networkHolders, takeHome } from './network-holders.ts'
 import { askAgents } from './peer-fan-out.ts'
@@ -106,24 +107,52 @@ export async function materializeNetworking (proxy: ProxyContext, call: ProxyCal
   return body
 }
 
-/** The project's auto-allocated network where a cloudlet already made it; null: this cloudlet's Neutron makes it. */
+/**
+ * What Nova makes of `networks: "auto"`, decided over the whole cloud rather than the chosen
+ * cloudlet: the project's one available network (its own or a shared one, as Nova's
+ * _get_available_networks finds them; the auto-allocated network once one exists anywhere), or
+ * null when it has none (the cloudlet's Neutron allocates one); several: Nova's 409.
+ */
 async function autoAllocatedNetwork (proxy: ProxyContext, call: ProxyCall): Promise<string | null> {
   const project = call.auth.project?.id
   if (project === undefined) return null
-  const search = `?name=auto_allocated_network&project_id=${encodeURIComponent(project)}`
-  const list = networkCall(call, 'GET', '/v2.0/networks', search)
-  const ids: string[] = []
-  const own = await proxy.serveLocally(list)
-  if (own.status === 200) ids.push(...idsOf(textOf(own), 'networks'))
-  for (const { response } of await askAgents(proxy, list, networkHolders(proxy, call), { method: 'GET', path: '/v2.0/networks', search, timeoutMs: proxy.listTimeoutMs })) {
-    if (!isForwardFailure(response) && response.status === 200) ids.push(...idsOf(textOf(response), 'networks'))
+  const ids = new Set<string>()
+  for (const search of [`?project_id=${encodeURIComponent(project)}&shared=False`, '?shared=True']) {
+    const list = networkCall(call, 'GET', '/v2.0/networks', search)
+    const own = await proxy.serveLocally(list)
+    if (own.status === 200) for (const id of idsOf(textOf(own), 'networks')) ids.add(id)
+    for (const { response } of await askAgents(proxy, list, networkHolders(proxy, call), { method: 'GET', path: '/v2.0/networks', search, timeoutMs: proxy.listTimeoutMs })) {
+      if (!isForwardFailure(response) && response.status === 200) for (const id of idsOf(textOf(response), 'networks')) ids.add(id)
+    }
   }
-  return ids.sort()[0] ?? null
+  if (ids.size > 1) throw new Conflict('Multiple possible networks found, use a Network ID to be more specific.')
+  return [...ids][0] ?? null
+}
+
+/** Copies being made, by agent and global id: a second create needing the same copy waits for the first instead of making another. */
+const copying = new WeakMap<ProxyContext, Map<string, Promise<void>>>()
+
+async function oneAtATime (proxy: ProxyContext, id: string, work: () => Promise<void>): Promise<void> {
+  let running = copying.get(proxy)
+  if (running === undefined) copying.set(proxy, running = new Map())
+  const previous = running.get(id) ?? Promise.resolve()
+  const next = previous.catch(() => {}).then(work)
+  running.set(id, next)
+  try {
+    await next
+  } finally {
+    if (running.get(id) === next) running.delete(id)
+  }
 }
 
 /** Makes sure network `id` (with its subnets) is in this cloudlet; when nobody has it, Neutron or Nova answers as it would. */
 export async function ensureNetwork (proxy: ProxyContext, call: ProxyCall, id: string): Promise<void> {
   if (!UUID.test(id) || proxy.networkIds.isCopy(id)) return
+  await oneAtATime(proxy, id, async () => { await copyNetwork(proxy, call, id) })
+}
+
+async function copyNetwork (proxy: ProxyContext, call: ProxyCall, id: string): Promise<void> {
+  if (proxy.networkIds.isCopy(id)) return
   if ((await proxy.rawLocal(call, 'GET', `/v2.0/networks/${id}`, '', null, 'admin')).status === 200) return
   const found = await fromHome(proxy, call, 'networks', id)
   if (found === null) return
@@ -135,6 +164,7 @@ export async function ensureNetwork (proxy: ProxyContext, call: ProxyCall, id: s
     network: pick(network, ['name', 'description', 'admin_state_up', 'mtu', 'shared', 'router:external', 'port_security_enabled'], owner)
   }), 'admin')
   const localNetwork = idOf(created, 'network')
+  await tag(proxy, call, 'networks', localNetwork, copyTags(id, found.home))
   for (const subnetId of Array.isArray(network.subnets) ? network.subnets.filter((s): s is string => typeof s === 'string') : []) {
     await copySubnet(proxy, call, subnetId, localNetwork, found.home, owner)
   }
@@ -163,7 +193,9 @@ async function copySubnet (proxy: ProxyContext, call: ProxyCall, id: string, loc
       allocation_pools: slice
     }
   }), 'admin')
-  proxy.networkIds.record({ globalId: id, kind: 'subnet', localId: idOf(created, 'subnet'), projectId: owner, home })
+  const localSubnet = idOf(created, 'subnet')
+  await tag(proxy, call, 'subnets', localSubnet, copyTags(id, home))
+  proxy.networkIds.record({ globalId: id, kind: 'subnet', localId: localSubnet, projectId: owner, home })
   if (Array.isArray(subnet.allocation_pools)) proxy.networkIds.setPools(id, subnet.allocation_pools as PoolRange[])
 }
 
@@ -195,7 +227,13 @@ async function carveFor (proxy: ProxyContext, call: ProxyCall, subnetId: string,
   if (shown.status !== 200) throw neutronFault(404, 'SubnetNotFound', `Subnet ${subnetId} could not be found.`)
   const subnet = parse(shown.text).subnet as Json
   const pools = (Array.isArray(subnet.allocation_pools) ? subnet.allocation_pools : []) as PoolRange[]
-  if (proxy.networkIds.pools(subnetId) === null) proxy.networkIds.setPools(subnetId, pools)
+  if (proxy.networkIds.pools(subnetId) === null) {
+    proxy.networkIds.setPools(subnetId, pools)
+    for (const sliced of slicedTags(pools)) {
+      const added = await proxy.rawLocal(call, 'PUT', `/v2.0/subnets/${subnetId}/tags/${encodeURIComponent(sliced)}`, '', null, 'admin')
+      if (added.status >= 300) proxy.logger.warn({ status: added.status, subnetId }, 'could not tag a sliced subnet')
+    }
+  }
   const used = async (): Promise<string[]> => {
     const ports = await proxy.rawLocal(call, 'GET', '/v2.0/ports', `?network_id=${encodeURIComponent(String(subnet.network_id))}`, null, 'admin')
     const list = parse(ports.text).ports
@@ -236,6 +274,11 @@ async function ensureSecurityGroup (proxy: ProxyContext, call: ProxyCall, ref: s
   if (ref === 'default' || (project !== undefined && ref === defaultGroupId(project))) return
   const id = UUID.test(ref) ? ref : await groupIdByName(proxy, call, ref)
   if (id === null || proxy.networkIds.records.get(id)?.kind === 'default-security-group') return
+  await oneAtATime(proxy, id, async () => { await copySecurityGroup(proxy, call, id, depth) })
+}
+
+async function copySecurityGroup (proxy: ProxyContext, call: ProxyCall, id: string, depth: number): Promise<void> {
+  const project = call.auth.project?.id
   if (!proxy.networkIds.isCopy(id) && (await proxy.rawLocal(call, 'GET', `/v2.0/security-groups/${id}`, '', null, 'admin')).status === 200) return
   const found = await fromHome(proxy, call, 'security-groups', id)
   if (found === null) return
@@ -247,6 +290,7 @@ async function ensureSecurityGroup (proxy: ProxyContext, call: ProxyCall, ref: s
     proxy.networkIds.records.put({ globalId: id, kind: 'security-group', localId: null, projectId: owner, home: found.home })
     const created = await proxy.rawLocal(call, 'POST', '/v2.0/security-groups', '', JSON.stringify({ security_group: pick(group, ['name', 'description', 'stateful'], owner) }), 'admin')
     local = idOf(created, 'security_group')
+    await tag(proxy, call, 'security-groups', local, copyTags(id, found.home))
     proxy.networkIds.record({ globalId: id, kind: 'security-group', localId: local, projectId: owner, home: found.home })
     holdFor(proxy, owner)
   }
@@ -332,6 +376,12 @@ async function rollBack (proxy: ProxyContext, call: ProxyCall, collection: 'netw
     proxy.logger.warn({ collection, local: item.id, global: id, status: deleted.status }, 'rolled back a copy that had stopped midway')
   }
   proxy.networkIds.records.delete(id)
+}
+
+/** Writes a copy's global id and home into the cloudlet too (network-copy-index.ts), before the copy is mapped. */
+async function tag (proxy: ProxyContext, call: ProxyCall, collection: string, localId: string, tags: readonly string[]): Promise<void> {
+  const answer = await proxy.rawLocal(call, 'PUT', `/v2.0/${collection}/${localId}/tags`, '', JSON.stringify({ tags }), 'admin')
+  if (answer.status >= 300) proxy.logger.warn({ status: answer.status, collection, localId }, 'could not tag a copy')
 }
 
 /** This agent holds copies of the owner's network objects: deletes and changes reach it. */

@@ -13,6 +13,7 @@
  *   before their ids are translated (`learn`).
  * - A subnet whose pool was sliced between cloudlets is shown with the pools its user gave
  *   (`adjust`), not with the slice the cloudlet holds.
+ * - The tags that write the copies down in the cloudlet (network-copy-index.ts) are left out.
  * - The default groups of the cloudlet's own projects (its admin's, made when the agent calls
  *   as that admin) are no global project's and are left out of lists.
  */
@@ -23,6 +24,9 @@ import type { AllocationPool, NetworkIdKind, NetworkIdRecord, NetworkRecordStore
 import type { AgentRef } from './proxy-ports.ts'
 
 type Json = Record<string, unknown>
+
+/** The beginning of the tags that write copies down in the cloudlet (network-copy-index.ts). */
+export const TAG_PREFIX = 'p2pstack-'
 
 /** A UUID made from a name (sha-256, version 5 layout), so that every agent derives the same one. */
 export function derivedUuid (name: string): string {
@@ -129,7 +133,8 @@ export class NetworkIds {
   adjust (text: string, list: boolean): string {
     const hideCopies = list && (this.#copies.size > 0 || this.#hidden.size > 0)
     const showPools = this.#pools.size > 0 && text.includes('allocation_pools')
-    if (!hideCopies && !showPools) return text
+    const ownTags = text.includes(TAG_PREFIX)
+    if (!hideCopies && !showPools && !ownTags) return text
     let body: Json
     try {
       body = JSON.parse(text) as Json
@@ -156,6 +161,7 @@ export class NetworkIds {
         changed = true
       }
     }
+    if (ownTags) changed = withoutOwnTags(body) || changed
     return changed ? JSON.stringify(body) : text
   }
 
@@ -212,6 +218,31 @@ export function ruleId (rule: Json, toGlobal: (id: string) => string): string {
     id(rule.remote_group_id),
     id(rule.remote_address_group_id)
   ].join('|'))
+}
+
+/** Takes the agent's own tags (network-copy-index.ts) out of every `tags` list of an answer; whether any was. */
+function withoutOwnTags (body: Json): boolean {
+  let changed = false
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item)
+      return
+    }
+    if (!isObject(value)) return
+    for (const [key, child] of Object.entries(value)) {
+      if (key === 'tags' && Array.isArray(child)) {
+        const kept = child.filter(t => !(typeof t === 'string' && t.startsWith(TAG_PREFIX)))
+        if (kept.length !== child.length) {
+          value[key] = kept
+          changed = true
+        }
+      } else if (child !== null && typeof child === 'object') {
+        visit(child)
+      }
+    }
+  }
+  visit(body)
+  return changed
 }
 
 function isObject (value: unknown): value is Json {

@@ -164,7 +164,7 @@ async function deleteObject (proxy: ProxyContext, call: ProxyCall, collection: N
   const home = await homeOf(proxy, call, collection, id)
   const homeId = home?.id ?? proxy.self.id
   const copies = networkHolders(proxy, call).filter(a => a.id !== homeId)
-  if (homeId !== proxy.self.id && proxy.networkIds.isCopy(id)) copies.push(proxy.self)
+  if (homeId !== proxy.self.id && proxy.networkIds.isCopy(id) && !copies.some(a => a.id === proxy.self.id)) copies.push(proxy.self)
   for (const agent of copies) {
     const answer = agent.id === proxy.self.id ? await proxy.serveLocally(call) : await proxy.forwardTo(agent, call, { mode: 'local' })
     if (!isForwardFailure(answer) && answer.status === 409) return answer

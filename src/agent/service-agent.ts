@@ -35,6 +35,7 @@ import { learnShadowIds } from './identity/shadow-ids.ts'
 import { UserTokenVerifier } from './identity/user-token-verifier.ts'
 import { KeystonePasswordTokenSource } from './keystone-token-source.ts'
 import { LocationStore } from './location-store.ts'
+import { indexNetworkCopies } from './network-copy-index.ts'
 import { NetworkIds } from './network-ids.ts'
 import { indexOwnCloudlet } from './own-cloudlet-index.ts'
 import { startOverlayAgent } from './overlay-agent.ts'
@@ -155,6 +156,8 @@ export async function startServiceAgent (options: ServiceAgentOptions): Promise<
       revoked,
       logger
     })
+    const networkIds = new NetworkIds(translator, state.network, logger)
+    await indexNetworkCopies({ http, networkRoot: cloudletRoots.network, admin, ids: networkIds, logger })
     const computeRange = new ClusterComputeRange(ownComputeRange, () => overlay.node.view(), clock, logger)
     const proxy = new ServiceProxy({
       self,
@@ -177,7 +180,7 @@ export async function startServiceAgent (options: ServiceAgentOptions): Promise<
       listTimeoutMs: config.proxy.listTimeoutMs,
       forwardTimeoutMs: config.proxy.forwardTimeoutMs,
       computeRange: () => computeRange.current(),
-      networkIds: new NetworkIds(translator, state.network, logger),
+      networkIds,
       cloudletAdmin: admin,
       imageStore: config.imageStore === null
         ? null

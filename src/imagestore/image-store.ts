@@ -140,7 +140,7 @@ export function createImageStore (deps: ImageStoreDeps, settings: ImageStoreSett
     }
   }
 
-  const read = (request: HttpRequest, sha256: string): HttpResponse => {
+  const read = async (request: HttpRequest, sha256: string): Promise<HttpResponse> => {
     const key = blobKey(sha256)
     const size = blobs.size(key)
     if (size === null) return refuse(request, 404, `There is no blob ${sha256} in the image store.`)
@@ -160,7 +160,17 @@ export function createImageStore (deps: ImageStoreDeps, settings: ImageStoreSett
     if (request.method === 'HEAD') return { status, headers, body: null }
     const body = length === 0 ? null : blobs.read(key, range)
     if (length !== 0 && body === null) return refuse(request, 404, `There is no blob ${sha256} in the image store.`)
-    return { status, headers, body }
+    if (body === null) return { status, headers, body }
+    // The first chunk before the status: a blob its backend lost since size() answered is a 404, not a cut answer.
+    const chunks = body[Symbol.asyncIterator]()
+    let first: IteratorResult<Uint8Array>
+    try {
+      first = await chunks.next()
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'ENOENT') return refuse(request, 404, `There is no blob ${sha256} in the image store.`)
+      throw error
+    }
+    return { status, headers, body: rest(first, chunks) }
   }
 
   const remove = async (request: HttpRequest, sha256: string): Promise<HttpResponse> => {
@@ -199,13 +209,13 @@ export function createImageStore (deps: ImageStoreDeps, settings: ImageStoreSett
       if (method !== 'GET' && method !== 'HEAD') return refuse(request, 405, `${method} is not allowed on ${path}.`, { headers: { allow: 'GET, HEAD' } })
       const sha256 = SHA512_HEX.test(bySha512) ? await sha256Of(bySha512) : null
       if (sha256 === null) return refuse(request, 404, `There is no blob with sha512 ${JSON.stringify(bySha512.slice(0, 140))} in the image store.`)
-      return read(request, sha256)
+      return await read(request, sha256)
     }
     const match = BLOB_PATH.exec(path)
     if (match === null) return refuse(request, 404, `There is nothing at ${path}.`)
     const sha256 = match[1] ?? ''
     if (!SHA256_HEX.test(sha256)) return refuse(request, 404, `There is no blob ${JSON.stringify(sha256.slice(0, 80))} in the image store: blobs are named by their sha256, 64 lowercase hexadecimal digits.`)
-    if (method === 'GET' || method === 'HEAD') return read(request, sha256)
+    if (method === 'GET' || method === 'HEAD') return await read(request, sha256)
     if (method === 'DELETE') return await remove(request, sha256)
     return refuse(request, 405, `${method} is not allowed on a blob.`, { headers: { allow: 'GET, HEAD, DELETE' } })
   }
@@ -269,4 +279,11 @@ function concat (parts: readonly Uint8Array[]): Uint8Array {
     at += p.byteLength
   }
   return out
+}
+
+/** A stream from its first result and the rest of its iterator. */
+async function * rest (first: IteratorResult<Uint8Array>, chunks: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  if (first.done === true) return
+  yield first.value
+  for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) yield next.value
 }

@@ -188,6 +188,26 @@ describe('networks and security groups across cloudlets', { timeout: 300_000 }, 
     ids.servers += `,${server.json.server.id as string}`
   })
 
+  it('maps its copies again after losing its state (its data directory), from their tags in the cloudlet', async () => {
+    const before = neutron(1).networks.filter(n => n.name === 'net1').map(n => n.id)
+    assert.equal(before.length, 1)
+    await cluster.stopAgent(2)
+    await cluster.startAgent(2) // no data directory here: agent 2 starts again with nothing
+    urls[1] = cluster.members[1]?.agent?.publicUrl ?? assert.fail('agent 2 did not start')
+    const agent = cluster.members[1]?.agent ?? assert.fail('agent 2 did not start')
+    assert.equal(agent.proxy.networkIds.globalId(before[0] as string), ids.network, 'the copy is mapped again')
+    assert.ok(agent.proxy.networkIds.isCopy(ids.group as string), 'the group\'s copy is mapped again')
+    for (let attempt = 0; (await net(1, 'GET', '/networks')).json.networks.length !== 1; attempt++) {
+      assert.ok(attempt < 200, 'the network is not listed once through the restarted agent')
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+    const shown = await net(1, 'GET', `/networks/${ids.network}`)
+    assert.equal(shown.status, 200, shown.text)
+    assert.deepEqual(shown.json.network.tags, [], 'the agent\'s own tags are not shown')
+    const subnet = await net(1, 'GET', `/subnets/${ids.subnet}`)
+    assert.deepEqual(subnet.json.subnet.allocation_pools, [{ start: '10.1.0.2', end: '10.1.0.254' }])
+  })
+
   it('refuses to delete a network in use, then deletes it and the group everywhere', async () => {
     const refused = await net(3, 'DELETE', `/networks/${ids.network}`)
     assert.equal(refused.status, 409, refused.text)
@@ -251,5 +271,18 @@ describe('networks and security groups across cloudlets', { timeout: 300_000 }, 
     assert.equal(addresses.length, servers.length)
     assert.equal(new Set(addresses).size, addresses.length, `addresses unique: ${addresses.join(' ')}`)
     for (const id of servers) assert.equal((await compute(0, 'DELETE', `/servers/${id}`)).status, 204)
+  })
+
+  it('makes one copy per cloudlet when servers needing it are created at the same time', async () => {
+    const network = await net(0, 'POST', '/networks', { network: { name: 'net3' } })
+    const id = network.json.network.id as string
+    assert.equal((await net(0, 'POST', '/subnets', { subnet: { network_id: id, cidr: '10.3.0.0/24', ip_version: 4 } })).status, 201)
+    const created = await Promise.all(Array.from({ length: 8 }, async (_, i) => await compute(1, 'POST', '/servers', { server: { name: `burst-${i}`, imageRef: DEFAULT_IMAGE.id, flavorRef: '1', networks: [{ uuid: id }] } })))
+    for (const answer of created) assert.equal(answer.status, 202, answer.text)
+    const servers = await waitActive(created.map(c => c.json.server.id as string))
+    for (let i = 0; i < CLOUDLETS; i++) assert.ok(neutron(i).networks.filter(n => n.name === 'net3').length <= 1, `at most one net3 in cloudlet ${i + 1}`)
+    const addresses = addressesOn(servers, 'net3')
+    assert.equal(new Set(addresses).size, 8, `addresses unique: ${addresses.join(' ')}`)
+    for (const server of servers) assert.equal((await compute(0, 'DELETE', `/servers/${server.id as string}`)).status, 204)
   })
 })

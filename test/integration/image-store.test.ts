@@ -10,6 +10,9 @@
  *   keeping nothing; its temporary directory is removed on stop.
  * - the embedded default (`p2pstack up`'s local cluster) starts the store, exposes its URL, and
  *   a cloudlet's Glance imports a stored blob by web-download with the same checksums.
+ * - the process with the plain-HTTP backend (HttpBlobStore) on a real nginx with WebDAV started
+ *   here: a signed upload (moved into place with MOVE), a download and a range read through the
+ *   store's own API, the bytes on nginx, the index in a state directory, a signed delete.
  * Every child is stopped by its PID, every server stopped.
  */
 import assert from 'node:assert/strict'
@@ -17,7 +20,9 @@ import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { once } from 'node:events'
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -33,6 +38,7 @@ import { CryptoRandom } from '../../src/runtime/crypto-random.ts'
 import { createHttpClient } from '../../src/runtime/http-client.ts'
 import { ClusterKey } from '../../src/runtime/peer-cluster-key.ts'
 import { SystemClock } from '../../src/runtime/system-clock.ts'
+import { startDavNginx } from '../fixtures/nginx-dav.ts'
 
 const BIN = join(import.meta.dirname, '../../bin/p2pstack.js')
 const SECRET = 'image-store-test-cluster-secret-0123456789'
@@ -285,3 +291,69 @@ function readClusterKeyOf (key: string | null | undefined): string {
   assert.ok(typeof key === 'string' && key.length >= 32)
   return key
 }
+
+function filesUnder (dir: string): string[] {
+  return readdirSync(dir).flatMap(name => statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name)) : [join(dir, name)])
+}
+
+describe('the image store process with the plain-HTTP (WebDAV) backend, on nginx', { timeout: 120_000 }, () => {
+  it('uploads, downloads and reads a range through the store\'s API, the bytes kept on nginx and the index in its state directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'p2pstack-imagestore-dav-test-'))
+    const nginx = await startDavNginx(join(dir, 'nginx'))
+    const http = createHttpClient({ connectTimeoutMs: 2_000, headersTimeoutMs: 30_000 })
+    let store: Awaited<ReturnType<typeof startImageStoreProcess>> | undefined
+    try {
+      const state = join(dir, 'state')
+      store = await startImageStoreProcess({ host: '127.0.0.1', port: 0, dir: null, backendUrl: `${nginx.url}/blobs/`, backendStateDir: state, clusterKey: SECRET, publicUrl: null, logger: silentLogger })
+      assert.equal(store.backend, `${nginx.url}/blobs/`)
+      const client = clientFor(store.url, http)
+      const base = randomBytes(MIB)
+      const hashes = [createHash('md5'), createHash('sha256'), createHash('sha512')]
+      // No sha256 announced: the bytes go to a temporary key and are moved to their address (WebDAV MOVE).
+      const stored = await client.upload(generated(base, 6, hashes), { size: 6 * MIB })
+      const [md5, sha256, sha512] = hashes.map(h => h.digest('hex'))
+      assert.deepEqual(stored, { sha256, md5, sha512, size: 6 * MIB, url: `${store.url}/v1/blobs/${sha256}` })
+      assert.equal(filesUnder(join(nginx.root, 'blobs')).length, 2, 'the blob and its sha512 record on nginx, no temporary left')
+      assert.ok(existsSync(join(state, 'http-blob-index.sqlite')))
+
+      const whole = await client.download(stored.sha256)
+      assert.equal(whole?.status, 200)
+      assert.equal(createHash('sha256').update(await readBody(whole?.body ?? null)).digest('hex'), sha256)
+
+      const start = 4 * MIB - 100
+      const part = await client.download(stored.sha256, { start, end: start + 199 })
+      assert.deepEqual([part?.status, part?.size, part?.length], [206, 6 * MIB, 200])
+      assert.deepEqual(Buffer.from(await readBody(part?.body ?? null)), Buffer.concat([chunkOf(base, 3).subarray(MIB - 100), chunkOf(base, 4).subarray(0, 100)]))
+      assert.equal(await client.findBySha512(sha512 as string), `${store.url}/v1/sha512/${sha512}`)
+
+      // A blob removed from the server behind the store's back: the first GET is a 404, not a cut answer.
+      const small = await client.upload(generated(base.subarray(0, 1024), 1, []), { size: 1024 })
+      const lost = filesUnder(join(nginx.root, 'blobs')).find(file => statSync(file).size === 1024)
+      assert.ok(lost !== undefined)
+      rmSync(lost)
+      const gone = await fetch(`${store.url}/v1/blobs/${small.sha256}`)
+      assert.equal(gone.status, 404, await gone.text())
+
+      assert.equal(await client.delete(stored.sha256), true)
+      assert.equal(await client.download(stored.sha256), null)
+      assert.equal(filesUnder(join(nginx.root, 'blobs')).length, 2, 'only the sha512 records are left (the store keeps them, as on a directory)')
+    } finally {
+      await http.close()
+      await store?.stop()
+      await nginx.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('refuses to start when the backend does not answer, naming it without credentials', async () => {
+    const probe = createServer().listen(0, '127.0.0.1')
+    await once(probe, 'listening')
+    const port = (probe.address() as AddressInfo).port
+    probe.close()
+    await once(probe, 'close')
+    await assert.rejects(
+      startImageStoreProcess({ host: '127.0.0.1', port: 0, dir: null, backendUrl: `http://user:hunter2-secret@127.0.0.1:${port}/blobs/`, clusterKey: SECRET, publicUrl: null, logger: silentLogger }),
+      (error: Error) => error.message.includes(`WebDAV backend at http://127.0.0.1:${port}/blobs/ does not work`) && !error.message.includes('hunter2')
+    )
+  })
+})

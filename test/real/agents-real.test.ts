@@ -4,7 +4,7 @@
  * other), with the p2pstack identity provider as the cloudlets' OIDC provider and `trusted-headers`
  * federation (the agent passes the claims it verified as OIDC-* headers; the real Keystones listen
  * on 127.0.0.1 only). The identity provider, the introducer and both agents run in this process,
- * wired by the embedded default's pieces (src/agent/local-cluster.ts). The real `openstack` CLI,
+ * wired by the embedded default's pieces (src/agent/local-cluster.ts, through real-agents-fixture.ts). The real `openstack` CLI,
  * logged in at agent A: token, catalog, servers created until both real cloudlets hold one (P2C
  * placement), lists through A and B, show/delete through the other agent, and a federated user
  * made through the agent who sees global ids only.
@@ -18,21 +18,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { localAgentConfig, localCyclonConfig, localIdentityConnection, overlayConverged, readOrMakeClusterKey, startIntroducer, startLocalIdp } from '../../src/agent/local-cluster.ts'
 import type { AgentConfig } from '../../src/agent/agent-config.ts'
-import type { RunningIdp } from '../../src/agent/idp-process.ts'
-import type { RunningOverlayAgent } from '../../src/agent/overlay-agent.ts'
 import { startServiceAgent } from '../../src/agent/service-agent.ts'
 import type { RunningServiceAgent } from '../../src/agent/service-agent.ts'
 import { silentLogger } from '../../src/core/ports.ts'
 import { createLogger } from '../../src/runtime/logger.ts'
 import { openstackCli } from '../fixtures/openstack-cli.ts'
 import type { CliUser } from '../fixtures/openstack-cli.ts'
-import { installRealCloudletPackages, startRealCloudlet } from './real-cloudlet-fixture.ts'
+import { REAL_REGION as REGION, startRealAgents } from './real-agents-fixture.ts'
+import type { RealAgents } from './real-agents-fixture.ts'
 import type { RealCloudlet } from './real-cloudlet-fixture.ts'
 
 const MINUTE = 60_000
-const REGION = 'RegionOne'
 /** The image both real cloudlets get with this id, so a server boots wherever it is placed (no image store here). */
 const SHARED_IMAGE = { id: '7f0c2a51-3b8e-4d7a-9a61-5e2d8c4b1f03', name: 'cirros-shared' } as const
 const MAX_CREATES = 8
@@ -45,8 +42,7 @@ describe('two agents in front of two real cloudlets, the openstack CLI through t
   const clouds: RealCloudlet[] = []
   const agents: RunningServiceAgent[] = []
   const configs: AgentConfig[] = []
-  let idp: RunningIdp | undefined
-  let introducer: RunningOverlayAgent | undefined
+  let real: RealAgents | undefined
   let dir = ''
   const servers = new Map<string, string>()
 
@@ -70,55 +66,26 @@ describe('two agents in front of two real cloudlets, the openstack CLI through t
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'p2pstack-agents-real-'))
-    const reuse = process.env.P2PSTACK_REAL_REUSE_RUNNING === '1'
-    if (!reuse) await timed('install check', async () => { await installRealCloudletPackages(20 * MINUTE) })
-    for (const index of [0, 1]) {
-      const realDir = process.env.P2PSTACK_REAL_DIR ?? '/tmp/p2pstack-real'
-      const cloud = await timed(`real cloudlet ${index} start`, async () => await startRealCloudlet({ index, startTimeoutMs: 15 * MINUTE, ...(reuse ? { jsonPath: join(realDir, `cloudlet-${index}`, 'cloudlet.json') } : {}) }))
-      clouds.push(cloud)
-    }
     const imageFile = join(dir, 'shared-image.raw')
     writeFileSync(imageFile, new Uint8Array(1024 * 1024))
-    for (const cloud of clouds) {
-      const existing = await cloud.openstackJson<Array<{ ID: string }>>(['image', 'list', '--public'])
-      if (existing.some(i => i.ID === SHARED_IMAGE.id)) continue
-      await cloud.openstack(['image', 'create', '--id', SHARED_IMAGE.id, '--public', '--disk-format', 'raw', '--container-format', 'bare', '--file', imageFile, SHARED_IMAGE.name])
-    }
-
-    await timed('identity provider, introducer and two agents start', async () => {
-      idp = await startLocalIdp({ host: '127.0.0.1', port: 0, stateFile: null, logger, region: REGION, adminPassword: 'secret', demoPassword: null })
-      const clusterKey = readOrMakeClusterKey(null)
-      const cyclon = localCyclonConfig({ shufflePeriodMs: 300, replyTimeoutMs: 250, rejoinBackoffMs: 500 })
-      introducer = await startIntroducer({ host: '127.0.0.1', port: 0, clusterKey, cyclon, logger })
-      for (const [i, cloud] of clouds.entries()) {
-        const d = cloud.description
-        const config = localAgentConfig({
-          id: `agent-${'AB'[i] as string}`,
-          host: '127.0.0.1',
-          port: 0,
-          clusterKey,
-          cyclon,
-          introducer: { id: introducer.id, address: introducer.address },
-          cloudlet: { authUrl: d.auth_url, username: d.admin.username, password: d.admin.password, project: d.admin.project_name, userDomain: d.admin.user_domain_name, projectDomain: d.admin.project_domain_name, region: d.region, loadRefreshMs: 2_000, federation: 'trusted-headers' },
-          identity: localIdentityConnection(idp, 'secret'),
-          dataDir: null,
-          metadata: { cloudlet: d.name, region: REGION, availabilityZone: 'nova', labels: { site: d.name } },
-          listTimeoutMs: 30_000
-        })
-        const started = await startServiceAgent({ config: { ...config, proxy: { ...config.proxy, forwardTimeoutMs: 120_000 } }, logger })
-        agents.push(started)
-        // a restart keeps the port, so the peers' records of its address stay right
-        configs.push({ ...config, listen: { host: '127.0.0.1', port: Number(new URL(started.url).port) }, proxy: { ...config.proxy, forwardTimeoutMs: 120_000 } })
+    real = await startRealAgents({
+      logger,
+      timed,
+      prepare: async started => {
+        for (const cloud of started) {
+          const existing = await cloud.openstackJson<Array<{ ID: string }>>(['image', 'list', '--public'])
+          if (existing.some(i => i.ID === SHARED_IMAGE.id)) continue
+          await cloud.openstack(['image', 'create', '--id', SHARED_IMAGE.id, '--public', '--disk-format', 'raw', '--container-format', 'bare', '--file', imageFile, SHARED_IMAGE.name])
+        }
       }
-      await overlayConverged(introducer, () => agents.map(a => a.overlay), cyclon.cacheSize, 60_000)
     })
+    clouds.push(...real.clouds)
+    agents.push(...real.agents)
+    configs.push(...real.configs)
   }, { timeout: 40 * MINUTE })
 
   after(async () => {
-    for (const agent of agents.reverse()) await agent.stop().catch(() => {})
-    await introducer?.stop().catch(() => {})
-    await idp?.stop().catch(() => {})
-    for (const cloud of clouds.reverse()) await timed(`real cloudlet ${cloud.description.index} stop`, async () => { await cloud.stop() }).catch(() => {})
+    await real?.stop()
     if (dir !== '') rmSync(dir, { recursive: true, force: true })
     console.log(`# wall times:\n${times.map(t => `#   ${t}`).join('\n')}`)
   }, { timeout: 5 * MINUTE })
