@@ -222,8 +222,8 @@ filesystem_store_datadir = $CL_DATA/glance/tasks/
 # web-download from the services node's image store (any loopback port; Glance allows only
 # ports 80 and 443 by default). An operator lists the store's host and port here instead.
 [import_filtering_opts]
-allowed_schemes = http,https
-allowed_ports =
+allowed_schemes = ['http', 'https']
+allowed_ports = []
 
 [oslo_concurrency]
 lock_path = $CL_DATA/glance/locks

@@ -253,14 +253,14 @@ async function importFromStore (proxy: ProxyContext, call: ProxyCall, agent: Age
     if (!isForwardFailure(shown) && shown.status === 200) {
       const status = parseImage(shown)?.status
       if (status === 'active') return null
-      if (status === 'killed' || status === 'deleted') return jsonResponse(500, { message: `The image ${imageId} could not take its data (${status}).` })
+      if (status === 'killed' || status === 'deleted') throw new ServiceUnavailable(`The image ${imageId} could not take its data (${status}).`)
       if (status === 'queued' && parseImage(shown)?.os_glance_failed_import !== undefined && parseImage(shown)?.os_glance_failed_import !== '') {
-        return jsonResponse(500, { message: `The image ${imageId} could not import its data from the image store.` })
+        throw new ServiceUnavailable(`The image ${imageId} could not import its data from the image store: the cloudlet's Glance failed the web-download import (is the store's host and port allowed by its [import_filtering_opts]?).`)
       }
     }
     await new Promise(resolve => setTimeout(resolve, ACTIVE_POLL_MS))
   }
-  return jsonResponse(504, { message: `The image ${imageId} did not become active in time.` })
+  throw new ServiceUnavailable(`The image ${imageId} did not become active in time.`)
 }
 
 /** The call as the image's holder answers it (the own cloudlet when `agent` is null), with `body` instead of the client's when given. */

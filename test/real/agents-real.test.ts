@@ -6,8 +6,9 @@
  * on 127.0.0.1 only). The identity provider, the introducer and both agents run in this process,
  * wired by the embedded default's pieces (src/agent/local-cluster.ts, through real-agents-fixture.ts). The real `openstack` CLI,
  * logged in at agent A: token, catalog, servers created until both real cloudlets hold one (P2C
- * placement), lists through A and B, show/delete through the other agent, and a federated user
- * made through the agent who sees global ids only.
+ * placement) — the image, registered in cloudlet 0 only, copied into cloudlet 1 with the same id
+ * through the image store —, lists through A and B, show/delete through the other agent, and a
+ * federated user made through the agent who sees global ids only.
  *
  * `npm run test:real`. With P2PSTACK_REAL_REUSE_RUNNING=1 it uses cloudlets 0 and 1 already
  * running (their cloudlet.json under P2PSTACK_REAL_DIR) and leaves them running.
@@ -30,7 +31,7 @@ import type { RealAgents } from './real-agents-fixture.ts'
 import type { RealCloudlet } from './real-cloudlet-fixture.ts'
 
 const MINUTE = 60_000
-/** The image both real cloudlets get with this id, so a server boots wherever it is placed (no image store here). */
+/** The image registered in real cloudlet 0 with this id; cloudlet 1 gets it through the image store when a server there needs it. */
 const SHARED_IMAGE = { id: '7f0c2a51-3b8e-4d7a-9a61-5e2d8c4b1f03', name: 'cirros-shared' } as const
 const MAX_CREATES = 8
 
@@ -71,10 +72,13 @@ describe('two agents in front of two real cloudlets, the openstack CLI through t
     real = await startRealAgents({
       logger,
       timed,
+      // Registered in real cloudlet 0 only: a server placed in cloudlet 1 gets it copied there
+      // (exported from cloudlet 0's Glance to the image store, imported by web-download).
+      imageStore: true,
       prepare: async started => {
-        for (const cloud of started) {
-          const existing = await cloud.openstackJson<Array<{ ID: string }>>(['image', 'list', '--public'])
-          if (existing.some(i => i.ID === SHARED_IMAGE.id)) continue
+        const cloud = started[0] as RealCloudlet
+        const existing = await cloud.openstackJson<Array<{ ID: string }>>(['image', 'list', '--public'])
+        if (!existing.some(i => i.ID === SHARED_IMAGE.id)) {
           await cloud.openstack(['image', 'create', '--id', SHARED_IMAGE.id, '--public', '--disk-format', 'raw', '--container-format', 'bare', '--file', imageFile, SHARED_IMAGE.name])
         }
       }
@@ -85,6 +89,8 @@ describe('two agents in front of two real cloudlets, the openstack CLI through t
   }, { timeout: 40 * MINUTE })
 
   after(async () => {
+    // The agents this test restarted are in its own list only.
+    for (const agent of agents) await agent.stop().catch(() => {})
     await real?.stop()
     if (dir !== '') rmSync(dir, { recursive: true, force: true })
     console.log(`# wall times:\n${times.map(t => `#   ${t}`).join('\n')}`)
@@ -118,6 +124,10 @@ describe('two agents in front of two real cloudlets, the openstack CLI through t
     }
     for (const id of servers.keys()) assert.ok(where.has(id), `server ${id} is in a real cloudlet`)
     assert.equal(new Set([...servers.keys()].map(id => where.get(id))).size, 2, `after ${servers.size} creates both real cloudlets hold a server`)
+    // The image was registered in cloudlet 0 only; cloudlet 1's real Glance now has it, same id, same bytes.
+    const images = await Promise.all(clouds.map(async cloud => await cloud.openstackJson<{ id: string, status: string, checksum: string }>(['image', 'show', SHARED_IMAGE.id])))
+    assert.deepEqual(images.map(i => [i.id, i.status]), [[SHARED_IMAGE.id, 'active'], [SHARED_IMAGE.id, 'active']])
+    assert.equal(images[1]?.checksum, images[0]?.checksum, 'the copy has the same bytes')
   })
 
   it('lists every server through agent A and through agent B', async () => {
