@@ -192,8 +192,18 @@ export class HttpPeerTransport<M> implements Transport<M> {
       })
       const headers: Record<string, string> = { 'content-type': 'application/json' }
       if (options.clusterKey !== null) headers[PEER_SIGNATURE_HEADER] = options.clusterKey.sign(body)
-      const response = await request(url, { method: 'POST', body, headers, dispatcher: this.#dispatcher, signal: AbortSignal.timeout(this.#requestTimeoutMs) })
-      await response.body.dump()
+      // A timer cleared with the answer: AbortSignal.timeout's would still fire after every
+      // delivered message and make an abort error each time (measured: 64 idle agents in one
+      // process spent a tenth of their background CPU on them).
+      const controller = new AbortController()
+      const timer = setTimeout(() => { controller.abort(new DOMException(`no answer within ${this.#requestTimeoutMs} ms`, 'TimeoutError')) }, this.#requestTimeoutMs)
+      let response
+      try {
+        response = await request(url, { method: 'POST', body, headers, dispatcher: this.#dispatcher, signal: controller.signal })
+        await response.body.dump()
+      } finally {
+        clearTimeout(timer)
+      }
       if (response.statusCode >= 200 && response.statusCode < 300) {
         this.#counts.delivered++
       } else {
