@@ -148,6 +148,11 @@ describe('images across cloudlets through the image store', { timeout: 240_000 }
   })
 
   it('makes an update and a delete on every copy', async () => {
+    // Changes reach the holders the asking agent knows: wait until the gossip has told every agent of both.
+    for (let attempt = 0; cluster.members.some(m => (m.agent?.overlay.footprint.agentsOf(demo.projectId).length ?? 0) < 2); attempt++) {
+      assert.ok(attempt < 600, 'the footprint never showed both holders of the demo project\'s images')
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
     const renamed = await call(1, 'PATCH', `/image/v2/images/${imageId}`, [{ op: 'replace', path: '/name', value: 'disk-renamed' }], { 'content-type': 'application/openstack-images-v2.1-json-patch' })
     assert.equal(renamed.status, 200, renamed.text)
     assert.deepEqual([(await inCloudlet(0, imageId))?.name, (await inCloudlet(1, imageId))?.name], ['disk-renamed', 'disk-renamed'])
