@@ -22,17 +22,12 @@
  * logs the agent to stderr.
  */
 import { cpus, loadavg, totalmem } from 'node:os'
-import { join } from 'node:path'
 import { Client } from 'undici'
-import { localAgentConfig, localCyclonConfig, localIdentityConnection, overlayConverged, readOrMakeClusterKey, startIntroducer, startLocalIdp } from '../src/agent/local-cluster.ts'
-import type { RunningIdp } from '../src/agent/idp-process.ts'
-import type { RunningOverlayAgent } from '../src/agent/overlay-agent.ts'
-import { startServiceAgent } from '../src/agent/service-agent.ts'
 import type { RunningServiceAgent } from '../src/agent/service-agent.ts'
 import { silentLogger } from '../src/core/ports.ts'
 import { createLogger } from '../src/runtime/logger.ts'
 import { loginAt } from '../test/fixtures/agent-login.ts'
-import { installRealCloudletPackages, startRealCloudlet } from '../test/real/real-cloudlet-fixture.ts'
+import { startRealAgents } from '../test/real/real-agents-fixture.ts'
 import type { RealCloudlet } from '../test/real/real-cloudlet-fixture.ts'
 
 const argument = (name: string, fallback: number): number => {
@@ -45,7 +40,6 @@ const CALLS = argument('--calls', 200)
 const WARMUP = argument('--warmup', 20)
 const SERVERS = argument('--servers', 3)
 const MINUTE = 60_000
-const REGION = 'RegionOne'
 const POLL_MS = 250
 const ACTIVE_BOUND_MS = 5 * MINUTE
 const reuse = process.env.P2PSTACK_REAL_REUSE_RUNNING === '1'
@@ -170,40 +164,12 @@ async function main (): Promise<void> {
   const loads: string[] = [`start ${load()}`]
   say(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; load ${load()}`)
 
-  if (!reuse) {
-    say('checking the Debian packages (scripts/real-cloudlet install)')
-    await installRealCloudletPackages(20 * MINUTE)
-  }
-  say(reuse ? 'using real cloudlet 0 already running' : 'starting real cloudlet 0 (about a minute)')
-  const realDir = process.env.P2PSTACK_REAL_DIR ?? '/tmp/p2pstack-real'
-  const cloud = await startRealCloudlet({ index: 0, startTimeoutMs: 15 * MINUTE, ...(reuse ? { jsonPath: join(realDir, 'cloudlet-0', 'cloudlet.json') } : {}) })
-  stops.push(async () => { say('stopping real cloudlet 0'); await cloud.stop() })
-  if (cloud.startedHere) say(`real cloudlet 0 started in ${(cloud.startMs / 1000).toFixed(0)} s`)
+  say(reuse ? 'using real cloudlet 0 already running' : 'installing if missing and starting real cloudlet 0, then the identity provider, the introducer and the agent')
+  const real = await startRealAgents({ logger, timed: async (what, work) => { const t = performance.now(); const r = await work(); say(`${what}: ${((performance.now() - t) / 1000).toFixed(1)} s`); return r }, cloudlets: [0] })
+  stops.push(async () => { say('stopping the agent and real cloudlet 0'); await real.stop() })
+  const cloud = real.clouds[0] as RealCloudlet
+  const agent = real.agents[0] as RunningServiceAgent
   const d = cloud.description
-
-  say('starting the identity provider, the introducer and the agent')
-  const idp: RunningIdp = await startLocalIdp({ host: '127.0.0.1', port: 0, stateFile: null, logger, region: REGION, adminPassword: 'secret', demoPassword: null })
-  stops.push(async () => { await idp.stop() })
-  const clusterKey = readOrMakeClusterKey(null)
-  const cyclon = localCyclonConfig({ shufflePeriodMs: 300, replyTimeoutMs: 250, rejoinBackoffMs: 500 })
-  const introducer: RunningOverlayAgent = await startIntroducer({ host: '127.0.0.1', port: 0, clusterKey, cyclon, logger })
-  stops.push(async () => { await introducer.stop() })
-  const config = localAgentConfig({
-    id: 'agent-A',
-    host: '127.0.0.1',
-    port: 0,
-    clusterKey,
-    cyclon,
-    introducer: { id: introducer.id, address: introducer.address },
-    cloudlet: { authUrl: d.auth_url, username: d.admin.username, password: d.admin.password, project: d.admin.project_name, userDomain: d.admin.user_domain_name, projectDomain: d.admin.project_domain_name, region: d.region, loadRefreshMs: 2_000, federation: 'trusted-headers' },
-    identity: localIdentityConnection(idp, 'secret'),
-    dataDir: null,
-    metadata: { cloudlet: d.name, region: REGION, availabilityZone: 'nova', labels: { site: d.name } },
-    listTimeoutMs: 30_000
-  })
-  const agent: RunningServiceAgent = await startServiceAgent({ config: { ...config, proxy: { ...config.proxy, forwardTimeoutMs: 120_000 } }, logger })
-  stops.push(async () => { await agent.stop() })
-  await overlayConverged(introducer, () => [agent.overlay], cyclon.cacheSize, 60_000)
 
   const user = await loginAt(agent.publicUrl)
   const adminToken = await keystoneToken(cloud)

@@ -13,7 +13,7 @@ import { askAgents, uniqueAgents } from './peer-fan-out.ts'
 import { isForwardFailure } from './proxy-call.ts'
 import type { ProxyCall, ProxyContext } from './proxy-call.ts'
 import type { AgentRef } from './proxy-ports.ts'
-import { bodyText, passedVersionHeaders } from './upstream-call.ts'
+import { bodyText, jsonObjectOf, passedVersionHeaders } from './upstream-call.ts'
 
 type Wire = Record<string, unknown>
 
@@ -32,9 +32,9 @@ async function gather (proxy: ProxyContext, call: ProxyCall, agents: readonly Ag
   const peers = askAgents(proxy, call, agents, { method: 'GET', path: call.path, search: call.search, timeoutMs: proxy.listTimeoutMs })
   const own = await proxy.serveLocally(call)
   if (own.status !== 200) return { failed: own }
-  const parts = [parse(bodyText(own))]
+  const parts = [jsonObjectOf(bodyText(own))]
   for (const { agent, response } of await peers) {
-    if (!isForwardFailure(response) && response.status === 200) parts.push(parse(bodyText(response)))
+    if (!isForwardFailure(response) && response.status === 200) parts.push(jsonObjectOf(bodyText(response)))
     else proxy.logger.warn({ agent: agent.id, path: call.path, status: isForwardFailure(response) ? response.failed : response.status }, 'a total is partial: an agent did not answer')
   }
   return { own, parts }
@@ -64,13 +64,4 @@ export async function tenantUsage (proxy: ProxyContext, call: ProxyCall): Promis
     ? mergeTenantUsage(gathered.parts.map(p => (p.tenant_usage ?? {}) as WireUsage))
     : mergeTenantUsageLists(gathered.parts.map(p => (Array.isArray(p.tenant_usages) ? p.tenant_usages : []) as WireUsage[]))
   return jsonResponse(200, body, passedVersionHeaders(gathered.own))
-}
-
-function parse (text: string): Wire {
-  try {
-    const value = JSON.parse(text) as unknown
-    return value !== null && typeof value === 'object' ? value as Wire : {}
-  } catch {
-    return {}
-  }
 }

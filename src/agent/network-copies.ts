@@ -27,6 +27,7 @@ import { defaultGroupId } from './network-ids.ts'
 import { networkFootprintKey, networkHolders, takeHome } from './network-holders.ts'
 import { askAgents } from './peer-fan-out.ts'
 import { isForwardFailure } from './proxy-call.ts'
+import { bodyText, jsonObjectOf } from './upstream-call.ts'
 import type { ProxyCall, ProxyContext } from './proxy-call.ts'
 import type { AgentRef } from './proxy-ports.ts'
 
@@ -80,7 +81,7 @@ async function rulesAtHolders (proxy: ProxyContext, call: ProxyCall, groupId: st
   const rules = new Map<string, Json>()
   for (const { response } of await askAgents(proxy, networkCall(call, 'GET', path), networkHolders(proxy, call), { method: 'GET', path, timeoutMs: proxy.listTimeoutMs })) {
     if (isForwardFailure(response) || response.status !== 200) continue
-    for (const rule of rulesOf(parse(textOf(response)).security_group)) if (typeof rule.id === 'string') rules.set(rule.id, rule)
+    for (const rule of rulesOf(jsonObjectOf(bodyText(response)).security_group)) if (typeof rule.id === 'string') rules.set(rule.id, rule)
   }
   return [...rules.values()]
 }
@@ -120,9 +121,9 @@ async function autoAllocatedNetwork (proxy: ProxyContext, call: ProxyCall): Prom
   for (const search of [`?project_id=${encodeURIComponent(project)}&shared=False`, '?shared=True']) {
     const list = networkCall(call, 'GET', '/v2.0/networks', search)
     const own = await proxy.serveLocally(list)
-    if (own.status === 200) for (const id of idsOf(textOf(own), 'networks')) ids.add(id)
+    if (own.status === 200) for (const id of idsOf(bodyText(own), 'networks')) ids.add(id)
     for (const { response } of await askAgents(proxy, list, networkHolders(proxy, call), { method: 'GET', path: '/v2.0/networks', search, timeoutMs: proxy.listTimeoutMs })) {
-      if (!isForwardFailure(response) && response.status === 200) for (const id of idsOf(textOf(response), 'networks')) ids.add(id)
+      if (!isForwardFailure(response) && response.status === 200) for (const id of idsOf(bodyText(response), 'networks')) ids.add(id)
     }
   }
   if (ids.size > 1) throw new Conflict('Multiple possible networks found, use a Network ID to be more specific.')
@@ -178,12 +179,12 @@ async function copySubnet (proxy: ProxyContext, call: ProxyCall, id: string, loc
   const shown = await proxy.forwardTo(home, networkCall(call, 'GET', path), { mode: 'local', method: 'GET', path, search: '' })
   if (isForwardFailure(shown)) throw new ServiceUnavailable(`Subnet ${id} could not be copied: agent ${home.id}, its home, is not reachable.`)
   if (shown.status !== 200) throw new OpenStackFault(shown.status === 404 ? 404 : 503, `Subnet ${id} could not be copied: its home answered ${shown.status}.`)
-  const subnet = parse(textOf(shown)).subnet as Json
+  const subnet = jsonObjectOf(bodyText(shown)).subnet as Json
   const slicePath = `/v2.0/subnets/${id}/p2pstack-slice`
   const sliced = await proxy.forwardTo(home, networkCall(call, 'POST', slicePath), { mode: 'local', method: 'POST', path: slicePath, search: '', body: '{}' })
   if (isForwardFailure(sliced)) throw new ServiceUnavailable(`Subnet ${id} could not be copied: agent ${home.id}, its home, is not reachable.`)
   if (sliced.status !== 200) return void passFault(sliced)
-  const slice = parse(textOf(sliced)).allocation_pools
+  const slice = jsonObjectOf(bodyText(sliced)).allocation_pools
   await rollBack(proxy, call, 'subnets', id, `?network_id=${encodeURIComponent(localNetwork)}&cidr=${encodeURIComponent(String(subnet.cidr ?? ''))}`)
   proxy.networkIds.records.put({ globalId: id, kind: 'subnet', localId: null, projectId: owner, home })
   const created = await proxy.rawLocal(call, 'POST', '/v2.0/subnets', '', JSON.stringify({
@@ -225,7 +226,7 @@ async function carveFor (proxy: ProxyContext, call: ProxyCall, subnetId: string,
   if (given !== null) return given
   const shown = await proxy.rawLocal(call, 'GET', `/v2.0/subnets/${subnetId}`, '', null, 'admin')
   if (shown.status !== 200) throw neutronFault(404, 'SubnetNotFound', `Subnet ${subnetId} could not be found.`)
-  const subnet = parse(shown.text).subnet as Json
+  const subnet = jsonObjectOf(shown.text).subnet as Json
   const pools = (Array.isArray(subnet.allocation_pools) ? subnet.allocation_pools : []) as PoolRange[]
   if (proxy.networkIds.pools(subnetId) === null) {
     proxy.networkIds.setPools(subnetId, pools)
@@ -236,7 +237,7 @@ async function carveFor (proxy: ProxyContext, call: ProxyCall, subnetId: string,
   }
   const used = async (): Promise<string[]> => {
     const ports = await proxy.rawLocal(call, 'GET', '/v2.0/ports', `?network_id=${encodeURIComponent(String(subnet.network_id))}`, null, 'admin')
-    const list = parse(ports.text).ports
+    const list = jsonObjectOf(ports.text).ports
     return (Array.isArray(list) ? list as Json[] : []).flatMap(p => Array.isArray(p.fixed_ips) ? p.fixed_ips as Json[] : [])
       .filter(f => f.subnet_id === subnetId && typeof f.ip_address === 'string').map(f => f.ip_address as string)
   }
@@ -307,7 +308,7 @@ async function syncRules (proxy: ProxyContext, call: ProxyCall, groupId: string,
   const listed = await proxy.rawLocal(call, 'GET', '/v2.0/security-group-rules', `?security_group_id=${encodeURIComponent(localGroup)}`, null, 'admin')
   proxy.networkIds.learn(listed.text, true)
   const local = new Map<string, string>()
-  const rules = parse(listed.text).security_group_rules
+  const rules = jsonObjectOf(listed.text).security_group_rules
   for (const rule of Array.isArray(rules) ? rules as Json[] : []) if (typeof rule.id === 'string') local.set(proxy.networkIds.globalId(rule.id), rule.id)
   const wanted = new Set(reference.map(r => r.id).filter((id): id is string => typeof id === 'string'))
   for (const rule of reference) {
@@ -331,9 +332,9 @@ async function groupIdByName (proxy: ProxyContext, call: ProxyCall, name: string
   const list = networkCall(call, 'GET', '/v2.0/security-groups', search)
   const ids = new Set<string>()
   const own = await proxy.serveLocally(list)
-  if (own.status === 200) for (const id of idsOf(textOf(own), 'security_groups')) ids.add(id)
+  if (own.status === 200) for (const id of idsOf(bodyText(own), 'security_groups')) ids.add(id)
   for (const { response } of await askAgents(proxy, list, networkHolders(proxy, call), { method: 'GET', path: '/v2.0/security-groups', search, timeoutMs: proxy.listTimeoutMs })) {
-    if (!isForwardFailure(response) && response.status === 200) for (const id of idsOf(textOf(response), 'security_groups')) ids.add(id)
+    if (!isForwardFailure(response) && response.status === 200) for (const id of idsOf(bodyText(response), 'security_groups')) ids.add(id)
   }
   return ids.size === 1 ? [...ids][0] as string : null
 }
@@ -346,7 +347,7 @@ async function fromHome (proxy: ProxyContext, call: ProxyCall, collection: 'netw
   const asked = known !== null && known.id !== proxy.self.id ? [known] : networkHolders(proxy, call)
   for (const { agent, response } of await askAgents(proxy, networkCall(call, 'GET', path), asked, { method: 'GET', path, timeoutMs: proxy.listTimeoutMs })) {
     if (isForwardFailure(response) || response.status !== 200) continue
-    const item = parse(textOf(response))[key]
+    const item = jsonObjectOf(bodyText(response))[key]
     if (item === null || typeof item !== 'object') continue
     const home = takeHome(response).home ?? agent
     return { item: item as Json, home }
@@ -368,7 +369,8 @@ async function rollBack (proxy: ProxyContext, call: ProxyCall, collection: 'netw
   const key = collection.replace(/-/g, '_')
   const listed = await proxy.rawLocal(call, 'GET', `/v2.0/${collection}`, search, null, 'admin')
   const since = Math.floor((intent.updatedMs ?? 0) / 1000) * 1000 - 1000
-  for (const item of (Array.isArray(parse(listed.text)[key]) ? parse(listed.text)[key] as Json[] : [])) {
+  const items = jsonObjectOf(listed.text)[key]
+  for (const item of (Array.isArray(items) ? items as Json[] : [])) {
     if (typeof item.id !== 'string' || item.id === id) continue
     if (proxy.networkIds.records.byLocal(item.id) !== null || proxy.locations.get(item.id) !== null) continue
     if (typeof item.created_at !== 'string' || Date.parse(item.created_at) < since) continue
@@ -398,7 +400,7 @@ function pick (item: Json, keys: readonly string[], owner: string | null): Json 
 }
 
 function idOf (answer: { status: number, text: string }, key: string): string {
-  const id = (parse(answer.text)[key] as Json | undefined)?.id
+  const id = (jsonObjectOf(answer.text)[key] as Json | undefined)?.id
   if (answer.status !== 201 || typeof id !== 'string') {
     throw new ServiceUnavailable(`A copy could not be made in this cloudlet: its Neutron answered ${answer.status} ${answer.text.slice(0, 200)}`)
   }
@@ -406,7 +408,7 @@ function idOf (answer: { status: number, text: string }, key: string): string {
 }
 
 function passFault (answer: HttpResponse): never {
-  const error = parse(textOf(answer)).NeutronError as Json | undefined
+  const error = jsonObjectOf(bodyText(answer)).NeutronError as Json | undefined
   const message = typeof error?.message === 'string' ? error.message : `The subnet's home answered ${answer.status}.`
   throw neutronFault(answer.status === 409 ? 409 : 503, typeof error?.type === 'string' ? error.type : 'ServiceUnavailable', message)
 }
@@ -417,22 +419,8 @@ function rulesOf (group: unknown): Json[] {
 }
 
 function idsOf (text: string, key: string): string[] {
-  const items = parse(text)[key]
+  const items = jsonObjectOf(text)[key]
   return Array.isArray(items) ? items.map(i => (i as Json).id).filter((id): id is string => typeof id === 'string') : []
 }
 
-function textOf (response: HttpResponse): string {
-  if (typeof response.body === 'string') return response.body
-  if (response.body instanceof Uint8Array) return new TextDecoder().decode(response.body)
-  return ''
-}
-
-function parse (text: string): Json {
-  try {
-    const value = JSON.parse(text) as unknown
-    return value !== null && typeof value === 'object' ? value as Json : {}
-  } catch {
-    return {}
-  }
-}
 

@@ -99,3 +99,13 @@ export function bodyText (response: HttpResponse): string {
   if (response.body instanceof Uint8Array) return new TextDecoder().decode(response.body)
   return ''
 }
+
+/** A JSON object from a text, or {} when it is not one (answers the agent reads, never trusts). */
+export function jsonObjectOf (text: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text) as unknown
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : {}
+  } catch {
+    return {}
+  }
+}

@@ -1,5 +1,6 @@
 /**
- * Agents in front of REAL cloudlets for the `real` suite: real cloudlets 0 and 1
+ * Agents in front of REAL cloudlets for the `real` suite and bench/real-agent-latency.ts: real
+ * cloudlets 0 and 1 (or those asked for)
  * (scripts/real-cloudlet, through real-cloudlet-fixture.ts, started one after the other), and in
  * this process the identity provider, the introducer, optionally the image store, and one agent
  * per cloudlet with `trusted-headers` federation, wired by the embedded default's pieces
@@ -40,6 +41,8 @@ export async function startRealAgents (options: {
   readonly timed: <T>(what: string, work: () => Promise<T>) => Promise<T>
   /** Runs an image store on the services node and gives its URL to the agents. */
   readonly imageStore?: boolean
+  /** Which real cloudlets, one agent each (default 0 and 1). */
+  readonly cloudlets?: readonly number[]
   /** Work on the cloudlets before the agents start (e.g. registering an image in both). */
   readonly prepare?: (clouds: readonly RealCloudlet[]) => Promise<void>
 }): Promise<RealAgents> {
@@ -60,7 +63,7 @@ export async function startRealAgents (options: {
   try {
     const reuse = process.env.P2PSTACK_REAL_REUSE_RUNNING === '1'
     if (!reuse) await timed('install check', async () => { await installRealCloudletPackages(20 * MINUTE) })
-    for (const index of [0, 1]) {
+    for (const index of options.cloudlets ?? [0, 1]) {
       const realDir = process.env.P2PSTACK_REAL_DIR ?? '/tmp/p2pstack-real'
       clouds.push(await timed(`real cloudlet ${index} start`, async () => await startRealCloudlet({ index, startTimeoutMs: 15 * MINUTE, ...(reuse ? { jsonPath: join(realDir, `cloudlet-${index}`, 'cloudlet.json') } : {}) })))
     }
